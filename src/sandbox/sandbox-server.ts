@@ -1,0 +1,117 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * A fault a test arms on one route of a sandbox, for the next `times` calls:
+ * the sandboxes' fixtures cover the documented statuses, faults cover what the
+ * network does (hangs, resets, garbage) and what a fixture cannot trigger.
+ */
+export type SandboxFault =
+  | { kind: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { kind: 'raw'; status: number; body: string; contentType?: string }
+  | { kind: 'hang' }
+  | { kind: 'reset' }
+  | { kind: 'delay'; ms: number };
+
+export interface SandboxHandle {
+  /** Origin, e.g. http://127.0.0.1:41234 (no trailing slash). */
+  readonly url: string;
+  /** Calls served so far, by route key `METHOD /path-pattern`. */
+  calls(): Record<string, number>;
+  /** Calls to one route key, 0 when none. */
+  callCount(routeKey: string): number;
+  resetCalls(): void;
+  /** Latency added before every answer (ms); the benchmark and timeout tests use it. */
+  setLatency(ms: number): void;
+  /** Arms `fault` on `routeKey` for its next `times` calls (default: 1). */
+  injectFault(routeKey: string, fault: SandboxFault, times?: number): void;
+  clearFaults(): void;
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  host?: string;
+  port?: number;
+  latencyMs?: number;
+}
+
+interface ArmedFault {
+  fault: SandboxFault;
+  remaining: number;
+}
+
+/**
+ * Builds a Fastify app with call counting, latency and fault injection wired in,
+ * lets `register` add the upstream's routes, and listens on loopback.
+ */
+export async function startSandboxServer(
+  register: (app: FastifyInstance) => void | Promise<void>,
+  options: SandboxOptions = {},
+): Promise<SandboxHandle> {
+  const app = Fastify({ logger: false, keepAliveTimeout: 65_000, forceCloseConnections: true });
+  const counts = new Map<string, number>();
+  const faults = new Map<string, ArmedFault>();
+  let latencyMs = options.latencyMs ?? 0;
+
+  app.addHook('onRequest', async (request, reply) => {
+    const routeKey = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
+    counts.set(routeKey, (counts.get(routeKey) ?? 0) + 1);
+    if (latencyMs > 0) await sleep(latencyMs);
+    const armed = faults.get(routeKey);
+    if (!armed) return;
+    armed.remaining -= 1;
+    if (armed.remaining <= 0) faults.delete(routeKey);
+    await applyFault(armed.fault, request.raw.socket, reply);
+  });
+
+  await register(app);
+  await app.listen({ host: options.host ?? '127.0.0.1', port: options.port ?? 0 });
+  const { port } = app.server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls: () => Object.fromEntries(counts),
+    callCount: (routeKey) => counts.get(routeKey) ?? 0,
+    resetCalls: () => counts.clear(),
+    setLatency: (ms) => {
+      latencyMs = ms;
+    },
+    injectFault: (routeKey, fault, times = 1) => {
+      faults.set(routeKey, { fault, remaining: times });
+    },
+    clearFaults: () => faults.clear(),
+    close: () => app.close(),
+  };
+}
+
+async function applyFault(
+  fault: SandboxFault,
+  socket: import('node:net').Socket,
+  reply: import('fastify').FastifyReply,
+): Promise<void> {
+  switch (fault.kind) {
+    case 'status':
+      for (const [name, value] of Object.entries(fault.headers ?? {})) reply.header(name, value);
+      await reply.code(fault.status).send(fault.body ?? {});
+      return;
+    case 'raw':
+      await reply
+        .code(fault.status)
+        .type(fault.contentType ?? 'application/json')
+        .send(fault.body);
+      return;
+    case 'hang':
+      // Never answers; the client's timeout is what ends the call. The socket
+      // is destroyed when the sandbox closes (forceCloseConnections).
+      await new Promise<never>(() => undefined);
+      return;
+    case 'reset':
+      socket.resetAndDestroy();
+      await new Promise<never>(() => undefined);
+      return;
+    case 'delay':
+      await sleep(fault.ms);
+      return;
+  }
+}
