@@ -1,0 +1,9 @@
+import type { ChargeResolvers } from '../src/generated/resolvers-types.js';
+import { formatDecimalAmount } from '../src/money.js';
+
+export const Charge: ChargeResolvers = {
+  amount: (charge) => ({
+    amount: formatDecimalAmount(charge.amount, charge.currency),
+    currency: charge.currency,
+  }),
+};

@@ -1,0 +1,48 @@
+import { GraphQLError } from 'graphql';
+import { TypedError, resultOrTypedError, type TypedErrorResult } from '../src/errors.js';
+import type { QueryResolvers, ResolversTypes } from '../src/generated/resolvers-types.js';
+import type { MobileLineRecord } from '../src/upstreams/dxp/types.js';
+
+/** The schema's promise for mobileLines: more is refused whole, never truncated. */
+export const MAX_LINES_PER_QUERY = 50;
+
+type MobileLineResult = Awaited<ResolversTypes['MobileLineResult']>;
+
+export const mobileLine: QueryResolvers['mobileLine'] = async (
+  _parent,
+  { businessId, msisdn },
+  { loaders },
+) => lineResult(await resultOrTypedError(() => loaders.lineByKey.load({ businessId, msisdn })));
+
+export const mobileLines: QueryResolvers['mobileLines'] = async (
+  _parent,
+  { businessId, msisdns },
+  { loaders },
+) => {
+  if (msisdns.length > MAX_LINES_PER_QUERY) {
+    throw new GraphQLError(`msisdns: at most ${MAX_LINES_PER_QUERY} lines per query`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
+  const lines = await loaders.lineByKey.loadMany(msisdns.map((msisdn) => ({ businessId, msisdn })));
+  return lines.map((line) => {
+    if (line instanceof TypedError) return lineResult(line.result);
+    // Not an expected outcome: a bug, which the server masks as a GraphQL error.
+    if (line instanceof Error) throw line;
+    return lineResult(line);
+  });
+};
+
+/** A line or one of the errors MobileLineResult admits; any other typed error is a bug. */
+function lineResult(line: MobileLineRecord | TypedErrorResult): MobileLineResult {
+  if (!('__typename' in line)) return { __typename: 'MobileLine', ...line };
+  switch (line.__typename) {
+    case 'LineNotFoundError':
+    case 'InvalidFieldError':
+    case 'RateLimitedError':
+    case 'UpstreamUnavailableError':
+      return line;
+    default:
+      throw new Error(`a dxp-ux line read cannot fail with ${line.__typename}`);
+  }
+}

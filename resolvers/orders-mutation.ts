@@ -1,0 +1,34 @@
+import type { MutationResolvers } from '../src/generated/resolvers-types.js';
+import { unionMember } from './union-member.js';
+
+export const completeOrder: MutationResolvers['completeOrder'] = async (
+  _parent,
+  { input },
+  { services, call },
+) => {
+  const outcome = await services.orders.completeOrder(
+    {
+      ...input.order,
+      salesCode: input.salesCode,
+      addressDetailId: input.addressDetailId,
+      rccAccepted: input.rccAccepted,
+      acceptanceMethod: input.acceptanceMethod,
+      paymentToken: input.paymentToken ?? null,
+      giftCards: input.giftCardIds ?? [],
+    },
+    call,
+  );
+  if (outcome.__typename === 'OrderCompleted') return outcome;
+  return unionMember(outcome, [
+    'InvalidFieldError',
+    'TransactionMismatchError',
+    'RccNotAcceptedError',
+    'PaymentRequiredError',
+    'PaymentDeclinedError',
+    'PaymentUnavailableError',
+    'TooManyGiftCardsError',
+    'OrderAlreadySubmittedError',
+    'OrderExpiredError',
+    'UpstreamUnavailableError',
+  ]);
+};

@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { DXP_SANDBOX_CREDENTIALS, startDxpSandbox } from './sandbox/dxp/server.js';
+import {
+  PX_SANDBOX_CREDENTIALS,
+  startPxSandbox,
+  type PxSandboxHandle,
+} from './sandbox/px/server.js';
+import type { SandboxHandle } from './sandbox/sandbox-server.js';
+import { createServer } from './server.js';
+import { createWiring, type ResolvedUpstreams, type Wiring } from './wiring.js';
+
+export interface RunningApp {
+  /** Origin of the subgraph, e.g. http://127.0.0.1:4001. */
+  url: string;
+  server: FastifyInstance;
+  wiring: Wiring;
+  logger: Logger;
+  /** The embedded sandboxes this app started, when no real upstream was configured. */
+  sandboxes: { dxp?: SandboxHandle; px?: PxSandboxHandle };
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the subgraph: the embedded sandboxes for every upstream that has no
+ * base URL configured, then the services and the HTTP server.
+ */
+export async function startApp(
+  config: Config,
+  options: { logDestination?: DestinationStream } = {},
+): Promise<RunningApp> {
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const sandboxes: RunningApp['sandboxes'] = {};
+  const upstreams = await resolveUpstreams(config, sandboxes, logger);
+  const wiring = createWiring(config, upstreams, logger, createMetrics());
+  const server = await createServer({
+    services: wiring.services,
+    readinessChecks: wiring.readinessChecks,
+  });
+  await server.listen({ host: config.host, port: config.port });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+
+  return {
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    server,
+    wiring,
+    logger,
+    sandboxes,
+    async close() {
+      await server.close();
+      await wiring.close();
+      await Promise.all([sandboxes.dxp?.close(), sandboxes.px?.close()]);
+    },
+  };
+}
+
+async function resolveUpstreams(
+  config: Config,
+  sandboxes: RunningApp['sandboxes'],
+  logger: Logger,
+): Promise<ResolvedUpstreams> {
+  let dxp: ResolvedUpstreams['dxp'];
+  if (config.dxp.baseUrl !== null && config.dxp.credentials !== null) {
+    dxp = { baseUrl: config.dxp.baseUrl, credentials: config.dxp.credentials };
+  } else {
+    sandboxes.dxp = await startDxpSandbox();
+    dxp = { baseUrl: sandboxes.dxp.url, credentials: DXP_SANDBOX_CREDENTIALS };
+    logger.info(
+      { url: sandboxes.dxp.url },
+      'DXP_BASE_URL not set: started the embedded dxp-ux sandbox',
+    );
+  }
+
+  let px: ResolvedUpstreams['px'];
+  if (config.px.baseUrl !== null && config.px.tokenUrl !== null && config.px.credentials !== null) {
+    px = {
+      baseUrl: config.px.baseUrl,
+      tokenUrl: config.px.tokenUrl,
+      credentials: config.px.credentials,
+    };
+  } else {
+    sandboxes.px = await startPxSandbox();
+    px = {
+      baseUrl: sandboxes.px.url,
+      tokenUrl: `${sandboxes.px.url}/oauth/token`,
+      credentials: PX_SANDBOX_CREDENTIALS,
+    };
+    logger.info({ url: sandboxes.px.url }, 'PX_BASE_URL not set: started the embedded Px sandbox');
+  }
+  return { dxp, px };
+}

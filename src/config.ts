@@ -1,0 +1,182 @@
+import { cleanEnv, EnvError, EnvMissingError, makeValidator, num, port, str, url } from 'envalid';
+
+/**
+ * Every environment variable the subgraph reads, parsed and validated once at
+ * start-up. A bad value stops start-up with one line naming the variable; the
+ * value itself is never echoed, since it may be a secret.
+ */
+export interface UpstreamCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  nodeEnv: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  logLevel: string;
+  /** Null: start the embedded dxp-ux sandbox and use its credentials. */
+  dxp: { baseUrl: string | null; credentials: UpstreamCredentials | null; timeoutMs: number };
+  /** Null: start the embedded Px sandbox and use its token URL and credentials. */
+  px: {
+    baseUrl: string | null;
+    tokenUrl: string | null;
+    credentials: UpstreamCredentials | null;
+    timeoutMs: number;
+  };
+  /** How long one GraphQL request may take in all, retries included. */
+  requestDeadlineMs: number;
+  addonsCacheTtlSeconds: number;
+  breaker: { threshold: number; halfOpenSeconds: number };
+  redisUrl: string | null;
+  routerSecret: string | null;
+  corsOrigins: string[];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const positiveInt = makeValidator<number>((input) => {
+  if (!/^\d+$/.test(input) || Number(input) <= 0)
+    throw new EnvError('expected a whole number above 0');
+  return Number(input);
+});
+
+const nonNegativeInt = makeValidator<number>((input) => {
+  if (!/^\d+$/.test(input)) throw new EnvError('expected a whole number, 0 or more');
+  return Number(input);
+});
+
+const origin = makeValidator<string>((input) => {
+  const parsed = new URL(input);
+  if (!['http:', 'https:'].includes(parsed.protocol)) throw new EnvError('expected an http(s) URL');
+  return input.replace(/\/+$/, '');
+});
+
+const origins = makeValidator<string[]>((input) => {
+  const list = input
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of list) {
+    if (entry === '*') throw new EnvError('a wildcard origin is not allowed');
+    new URL(entry);
+  }
+  return list;
+});
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const env = cleanEnv(
+    environment,
+    {
+      PORT: port({ default: 4001 }),
+      HOST: str({ default: '127.0.0.1' }),
+      NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'development' }),
+      LOG_LEVEL: str({
+        choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+        default: 'info',
+      }),
+      DXP_BASE_URL: origin({ default: undefined }),
+      DXP_CLIENT_ID: str({ default: undefined }),
+      DXP_CLIENT_SECRET: str({ default: undefined }),
+      DXP_TIMEOUT_MS: positiveInt({ default: 3000 }),
+      PX_BASE_URL: origin({ default: undefined }),
+      PX_TOKEN_URL: url({ default: undefined }),
+      PX_CLIENT_ID: str({ default: undefined }),
+      PX_CLIENT_SECRET: str({ default: undefined }),
+      PX_TIMEOUT_MS: positiveInt({ default: 15000 }),
+      REQUEST_DEADLINE_MS: positiveInt({ default: 25000 }),
+      ADDONS_CACHE_TTL_S: nonNegativeInt({ default: 60 }),
+      BREAKER_THRESHOLD: positiveInt({ default: 5 }),
+      BREAKER_HALF_OPEN_S: positiveInt({ default: 10 }),
+      REDIS_URL: url({ default: undefined }),
+      ROUTER_SECRET: str({ default: undefined }),
+      CORS_ORIGINS: origins({ default: [] }),
+    },
+    { reporter: throwOneLine },
+  );
+
+  const dxpCredentials = credentialsFor(
+    'DXP',
+    env.DXP_BASE_URL,
+    env.DXP_CLIENT_ID,
+    env.DXP_CLIENT_SECRET,
+  );
+  const pxCredentials = credentialsFor(
+    'PX',
+    env.PX_BASE_URL,
+    env.PX_CLIENT_ID,
+    env.PX_CLIENT_SECRET,
+  );
+  if (env.PX_BASE_URL && !env.PX_TOKEN_URL) {
+    throw new ConfigError('PX_TOKEN_URL: required when PX_BASE_URL is set');
+  }
+  if (env.ROUTER_SECRET !== undefined && env.ROUTER_SECRET.length < 16) {
+    throw new ConfigError('ROUTER_SECRET: must be at least 16 characters');
+  }
+
+  const nodeEnv = env.NODE_ENV as Config['nodeEnv'];
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    nodeEnv,
+    isProduction: nodeEnv === 'production',
+    logLevel: env.LOG_LEVEL,
+    dxp: {
+      baseUrl: env.DXP_BASE_URL ?? null,
+      credentials: dxpCredentials,
+      timeoutMs: env.DXP_TIMEOUT_MS,
+    },
+    px: {
+      baseUrl: env.PX_BASE_URL ?? null,
+      tokenUrl: env.PX_TOKEN_URL ?? null,
+      credentials: pxCredentials,
+      timeoutMs: env.PX_TIMEOUT_MS,
+    },
+    requestDeadlineMs: env.REQUEST_DEADLINE_MS,
+    addonsCacheTtlSeconds: env.ADDONS_CACHE_TTL_S,
+    breaker: { threshold: env.BREAKER_THRESHOLD, halfOpenSeconds: env.BREAKER_HALF_OPEN_S },
+    redisUrl: env.REDIS_URL ?? null,
+    routerSecret: env.ROUTER_SECRET ?? null,
+    corsOrigins: env.CORS_ORIGINS,
+  };
+}
+
+function credentialsFor(
+  prefix: 'DXP' | 'PX',
+  baseUrl: string | undefined,
+  clientId: string | undefined,
+  clientSecret: string | undefined,
+): UpstreamCredentials | null {
+  if (!baseUrl) {
+    if (clientId || clientSecret) {
+      throw new ConfigError(
+        `${prefix}_BASE_URL: required when ${prefix}_CLIENT_ID or ${prefix}_CLIENT_SECRET is set`,
+      );
+    }
+    return null;
+  }
+  if (!clientId)
+    throw new ConfigError(`${prefix}_CLIENT_ID: required when ${prefix}_BASE_URL is set`);
+  if (!clientSecret)
+    throw new ConfigError(`${prefix}_CLIENT_SECRET: required when ${prefix}_BASE_URL is set`);
+  return { clientId, clientSecret };
+}
+
+/** envalid's default reporter prints a block and exits; start-up wants one line and a throw. */
+function throwOneLine({ errors }: { errors: Partial<Record<string, Error>> }): void {
+  const [name, error] = Object.entries(errors)[0] ?? [];
+  if (!name || !error) return;
+  const reason = error instanceof EnvMissingError ? 'required' : reasonOf(error);
+  throw new ConfigError(`${name}: ${reason}`);
+}
+
+function reasonOf(error: Error): string {
+  // envalid's messages quote the offending value; keep only what was expected.
+  const message = error.message.replace(/:?\s*"[^"]*"/g, '').trim();
+  return message === '' || /invalid/i.test(message)
+    ? `invalid value (${message || 'rejected'})`
+    : message;
+}

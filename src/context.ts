@@ -1,0 +1,34 @@
+import { createLoaders, type Loaders } from './loaders/index.js';
+import type { Logger } from './logger.js';
+import type { Services } from './services.js';
+import type { CallContext } from './upstreams/call-context.js';
+
+/** Per-request context: its own loaders (never shared across requests), clients, correlation id, logger. */
+export interface RequestContext {
+  correlationId: string;
+  logger: Logger;
+  /** Passed to every upstream call the request makes. */
+  call: CallContext;
+  loaders: Loaders;
+  services: Services;
+}
+
+export function createRequestContext(
+  services: Services,
+  request: { correlationId: string; logger: Logger; startedAt?: number },
+): RequestContext {
+  const deadline = (request.startedAt ?? Date.now()) + services.config.requestDeadlineMs;
+  const call: CallContext = {
+    correlationId: request.correlationId,
+    logger: request.logger,
+    signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+    deadline,
+  };
+  return {
+    correlationId: request.correlationId,
+    logger: request.logger,
+    call,
+    loaders: createLoaders(services, call),
+    services,
+  };
+}

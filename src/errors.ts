@@ -1,0 +1,145 @@
+import type { OrderRecord } from './store/types.js';
+
+/**
+ * The typed errors of the public API, as plain values. Upstream clients raise
+ * them (wrapped in `TypedError`) from their mapping tables; resolvers return
+ * `result` as a member of the field's result union. `__typename` is the
+ * schema's type name, which is also how codegen checks union members.
+ */
+export type ErrorCode =
+  | 'INVALID_FIELD'
+  | 'TRANSACTION_MISMATCH'
+  | 'TAX_ESTIMATE_UNAVAILABLE'
+  | 'RCC_UNAVAILABLE'
+  | 'RCC_NOT_ACCEPTED'
+  | 'PAYMENT_REQUIRED'
+  | 'PAYMENT_DECLINED'
+  | 'PAYMENT_UNAVAILABLE'
+  | 'TOO_MANY_GIFT_CARDS'
+  | 'ORDER_ALREADY_SUBMITTED'
+  | 'ORDER_EXPIRED'
+  | 'LINE_NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_UNAVAILABLE';
+
+export type UpstreamName = 'PX' | 'DXP';
+
+interface ErrorFields<Typename extends string, Code extends ErrorCode> {
+  __typename: Typename;
+  code: Code;
+  message: string;
+  upstreamCode: string | null;
+  transactionId: string | null;
+}
+
+export type InvalidFieldErrorResult = ErrorFields<'InvalidFieldError', 'INVALID_FIELD'> & {
+  field: string;
+};
+export type TransactionMismatchErrorResult = ErrorFields<
+  'TransactionMismatchError',
+  'TRANSACTION_MISMATCH'
+>;
+export type TaxEstimateUnavailableErrorResult = ErrorFields<
+  'TaxEstimateUnavailableError',
+  'TAX_ESTIMATE_UNAVAILABLE'
+>;
+export type RccUnavailableErrorResult = ErrorFields<'RccUnavailableError', 'RCC_UNAVAILABLE'> & {
+  supportPhone: string | null;
+};
+export type RccNotAcceptedErrorResult = ErrorFields<'RccNotAcceptedError', 'RCC_NOT_ACCEPTED'>;
+export type PaymentRequiredErrorResult = ErrorFields<'PaymentRequiredError', 'PAYMENT_REQUIRED'>;
+export type PaymentDeclinedErrorResult = ErrorFields<'PaymentDeclinedError', 'PAYMENT_DECLINED'>;
+export type PaymentUnavailableErrorResult = ErrorFields<
+  'PaymentUnavailableError',
+  'PAYMENT_UNAVAILABLE'
+> & { supportPhone: string | null };
+export type TooManyGiftCardsErrorResult = ErrorFields<
+  'TooManyGiftCardsError',
+  'TOO_MANY_GIFT_CARDS'
+> & { maxGiftCards: number };
+export type OrderAlreadySubmittedErrorResult = ErrorFields<
+  'OrderAlreadySubmittedError',
+  'ORDER_ALREADY_SUBMITTED'
+> & { order: OrderRecord | null };
+export type OrderExpiredErrorResult = ErrorFields<'OrderExpiredError', 'ORDER_EXPIRED'> & {
+  expiredAt: Date | null;
+};
+export type LineNotFoundErrorResult = ErrorFields<'LineNotFoundError', 'LINE_NOT_FOUND'> & {
+  msisdn: string;
+};
+export type RateLimitedErrorResult = ErrorFields<'RateLimitedError', 'RATE_LIMITED'> & {
+  retryAfterSeconds: number | null;
+};
+export type UpstreamUnavailableErrorResult = ErrorFields<
+  'UpstreamUnavailableError',
+  'UPSTREAM_UNAVAILABLE'
+> & { upstream: UpstreamName; retryAfterSeconds: number | null };
+
+export type TypedErrorResult =
+  | InvalidFieldErrorResult
+  | TransactionMismatchErrorResult
+  | TaxEstimateUnavailableErrorResult
+  | RccUnavailableErrorResult
+  | RccNotAcceptedErrorResult
+  | PaymentRequiredErrorResult
+  | PaymentDeclinedErrorResult
+  | PaymentUnavailableErrorResult
+  | TooManyGiftCardsErrorResult
+  | OrderAlreadySubmittedErrorResult
+  | OrderExpiredErrorResult
+  | LineNotFoundErrorResult
+  | RateLimitedErrorResult
+  | UpstreamUnavailableErrorResult;
+
+/** An expected failure carrying the union member to answer with. */
+export class TypedError<R extends TypedErrorResult = TypedErrorResult> extends Error {
+  override readonly name = 'TypedError';
+  constructor(readonly result: R) {
+    super(result.message);
+  }
+}
+
+/** Answers a typed error as its union member; anything else is a bug and goes on up. */
+export async function resultOrTypedError<T>(work: () => Promise<T>): Promise<T | TypedErrorResult> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof TypedError) return error.result;
+    throw error;
+  }
+}
+
+export function upstreamUnavailable(
+  upstream: UpstreamName,
+  details: {
+    upstreamCode?: string | null;
+    retryAfterSeconds?: number | null;
+    transactionId?: string | null;
+  } = {},
+): TypedError<UpstreamUnavailableErrorResult> {
+  const name = upstream === 'PX' ? 'Px' : 'dxp-ux';
+  return new TypedError({
+    __typename: 'UpstreamUnavailableError',
+    code: 'UPSTREAM_UNAVAILABLE',
+    message: `${name} is unavailable; try again later.`,
+    upstreamCode: details.upstreamCode ?? null,
+    transactionId: details.transactionId ?? null,
+    upstream,
+    retryAfterSeconds: details.retryAfterSeconds ?? null,
+  });
+}
+
+export function invalidField(
+  field: string,
+  message: string,
+  details: { upstreamCode?: string | null; transactionId?: string | null } = {},
+): TypedError<InvalidFieldErrorResult> {
+  return new TypedError({
+    __typename: 'InvalidFieldError',
+    code: 'INVALID_FIELD',
+    message,
+    upstreamCode: details.upstreamCode ?? null,
+    transactionId: details.transactionId ?? null,
+    field,
+  });
+}

@@ -1,0 +1,11 @@
+import type { Logger } from '../logger.js';
+
+/** What every upstream call carries from the GraphQL request that made it. */
+export interface CallContext {
+  correlationId: string;
+  logger: Logger;
+  /** Aborted when the GraphQL request's deadline passes. */
+  signal: AbortSignal;
+  /** Epoch ms by which the whole GraphQL request must be answered. */
+  deadline: number;
+}

@@ -1,0 +1,137 @@
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  wrap,
+  type CircuitBreakerPolicy,
+  type IBackoff,
+  type IBackoffFactory,
+  type IRetryBackoffContext,
+} from 'cockatiel';
+import { TypedError, upstreamUnavailable, type UpstreamName } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+
+/**
+ * Per-upstream resilience: a circuit breaker around every call, and, for
+ * reads only, retries with jittered backoff inside the breaker, so the
+ * breaker counts operations after their retries, not attempts.
+ *
+ * Retry decisions belong to the client, which knows the status, the
+ * Retry-After and the time left: it marks an error retryable by raising a
+ * `RetryableError`. Anything else goes straight through the retry policy.
+ */
+export class RetryableError extends TypedError {
+  constructor(
+    typed: TypedError,
+    /** What the upstream asked for (Retry-After), in ms; null to back off as usual. */
+    readonly retryAfterMs: number | null,
+  ) {
+    super(typed.result);
+  }
+}
+
+export interface ResilienceOptions {
+  breakerThreshold: number;
+  breakerHalfOpenSeconds: number;
+  /** Attempts per read, the first one included. */
+  maxAttempts?: number;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export interface UpstreamResilience {
+  /** A read: retried when the client says so, behind the breaker. */
+  read<T>(work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  /** A write (sendRcc, completeOrder): never retried, behind the breaker. */
+  write<T>(work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  readonly breaker: CircuitBreakerPolicy;
+  isOpen(): boolean;
+}
+
+/** Only an unavailable upstream trips the breaker; a business error is a healthy answer. */
+function isUpstreamFailure(error: Error): boolean {
+  return error instanceof TypedError && error.result.__typename === 'UpstreamUnavailableError';
+}
+
+class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+  constructor(private readonly fallback: IBackoffFactory<unknown>) {}
+
+  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+    return this.from(context, undefined);
+  }
+
+  private from(
+    context: IRetryBackoffContext<unknown>,
+    previous: IBackoff<unknown> | undefined,
+  ): IBackoff<IRetryBackoffContext<unknown>> {
+    const jittered = previous ? previous.next(undefined) : this.fallback.next(undefined);
+    const asked =
+      'error' in context.result && context.result.error instanceof RetryableError
+        ? context.result.error.retryAfterMs
+        : null;
+    return {
+      duration: asked ?? jittered.duration,
+      next: (nextContext) => this.from(nextContext, jittered),
+    };
+  }
+}
+
+export function createUpstreamResilience(
+  upstream: UpstreamName,
+  options: ResilienceOptions,
+  metrics: Metrics,
+): UpstreamResilience {
+  const breaker = circuitBreaker(handleWhen(isUpstreamFailure), {
+    halfOpenAfter: options.breakerHalfOpenSeconds * 1000,
+    breaker: new ConsecutiveBreaker(options.breakerThreshold),
+  });
+  const stateValue: Record<CircuitState, number> = {
+    [CircuitState.Closed]: 0,
+    [CircuitState.HalfOpen]: 0.5,
+    [CircuitState.Open]: 1,
+    [CircuitState.Isolated]: 1,
+  };
+  metrics.breakerState.set({ upstream }, 0);
+  breaker.onStateChange((state) => metrics.breakerState.set({ upstream }, stateValue[state]));
+
+  const retries = retry(
+    handleWhen((error) => error instanceof RetryableError),
+    {
+      maxAttempts: (options.maxAttempts ?? 3) - 1,
+      backoff: new RetryAfterBackoff(
+        new ExponentialBackoff({
+          initialDelay: options.initialBackoffMs ?? 100,
+          maxDelay: options.maxBackoffMs ?? 1000,
+        }),
+      ),
+    },
+  );
+  const readPolicy = wrap(breaker, retries);
+
+  async function guarded<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        metrics.breakerRejections.inc({ upstream });
+        throw upstreamUnavailable(upstream);
+      }
+      // A retry that ran out still answers the typed error, not its retry wrapper.
+      if (error instanceof RetryableError) throw new TypedError(error.result);
+      throw error;
+    }
+  }
+
+  return {
+    read: (work, signal) =>
+      guarded(() => readPolicy.execute(({ signal: policySignal }) => work(policySignal), signal)),
+    write: (work, signal) =>
+      guarded(() => breaker.execute(({ signal: policySignal }) => work(policySignal), signal)),
+    breaker,
+    isOpen: () => breaker.state === CircuitState.Open,
+  };
+}

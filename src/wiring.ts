@@ -1,0 +1,92 @@
+import type { Config, UpstreamCredentials } from './config.js';
+import { tcpReachable, type ReadinessCheck } from './health.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import { createOrderSubmitter } from './orders/complete-order.js';
+import type { Services } from './services.js';
+import { createMemoryLineCache } from './store/line-cache.js';
+import { createMemoryJournal } from './store/memory-journal.js';
+import { createDxpClient } from './upstreams/dxp/client.js';
+import { createUpstreamHttp } from './upstreams/http.js';
+import { createPxClient } from './upstreams/px/client.js';
+import { createUpstreamResilience } from './upstreams/resilience.js';
+
+/** Where the upstreams are, once the embedded sandboxes (if any) have started. */
+export interface ResolvedUpstreams {
+  dxp: { baseUrl: string; credentials: UpstreamCredentials };
+  px: { baseUrl: string; tokenUrl: string; credentials: UpstreamCredentials };
+}
+
+export interface Wiring {
+  services: Services;
+  readinessChecks: ReadinessCheck[];
+  close(): Promise<void>;
+}
+
+/** Builds the process-wide services: clients with their pools and breakers, cache, journal. */
+export function createWiring(
+  config: Config,
+  upstreams: ResolvedUpstreams,
+  logger: Logger,
+  metrics: Metrics,
+): Wiring {
+  const breaker = {
+    breakerThreshold: config.breaker.threshold,
+    breakerHalfOpenSeconds: config.breaker.halfOpenSeconds,
+  };
+  const dxpResilience = createUpstreamResilience('DXP', breaker, metrics);
+  const pxResilience = createUpstreamResilience('PX', breaker, metrics);
+  const dxpHttp = createUpstreamHttp('DXP', metrics);
+  const pxHttp = createUpstreamHttp('PX', metrics);
+
+  const journal = createMemoryJournal();
+  const px = createPxClient({
+    baseUrl: upstreams.px.baseUrl,
+    tokenUrl: upstreams.px.tokenUrl,
+    credentials: upstreams.px.credentials,
+    timeoutMs: config.px.timeoutMs,
+    http: pxHttp,
+    resilience: pxResilience,
+    metrics,
+  });
+  const services: Services = {
+    config,
+    logger,
+    metrics,
+    dxp: createDxpClient({
+      baseUrl: upstreams.dxp.baseUrl,
+      credentials: upstreams.dxp.credentials,
+      timeoutMs: config.dxp.timeoutMs,
+      http: dxpHttp,
+      resilience: dxpResilience,
+    }),
+    px,
+    lineCache: createMemoryLineCache({ ttlSeconds: config.addonsCacheTtlSeconds, metrics }),
+    journal,
+    // A claim outlives the longest a submission can take, so it never lapses under a live one.
+    orders: createOrderSubmitter(
+      { px, journal, logger },
+      { claimTtlMs: config.px.timeoutMs * 2 + 5000 },
+    ),
+  };
+
+  const readinessChecks: ReadinessCheck[] = [
+    tcpReachable('dxp', upstreams.dxp.baseUrl),
+    tcpReachable('px', upstreams.px.baseUrl),
+    { name: 'dxp-circuit', check: async () => !dxpResilience.isOpen() },
+    { name: 'px-circuit', check: async () => !pxResilience.isOpen() },
+  ];
+
+  return {
+    services,
+    readinessChecks,
+    async close() {
+      await Promise.allSettled([
+        services.dxp.close(),
+        services.px.close(),
+        services.lineCache.close(),
+        services.journal.close(),
+      ]);
+    },
+  };
+}

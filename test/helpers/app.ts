@@ -1,0 +1,90 @@
+import { startApp, type RunningApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { DXP_SANDBOX_CREDENTIALS, startDxpSandbox } from '../../src/sandbox/dxp/server.js';
+import {
+  PX_SANDBOX_CREDENTIALS,
+  startPxSandbox,
+  type PxSandboxHandle,
+} from '../../src/sandbox/px/server.js';
+import type { SandboxHandle } from '../../src/sandbox/sandbox-server.js';
+import { createLogCapture } from './log-capture.js';
+
+export interface TestStack {
+  app: RunningApp;
+  dxp: SandboxHandle;
+  px: PxSandboxHandle;
+  logs: ReturnType<typeof createLogCapture>;
+  graphqlUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real subgraph over HTTP in front of the real sandboxes, all on
+ * 127.0.0.1 free ports. The sandboxes are started here, not embedded, so a
+ * test can count their calls and arm faults; `env` overrides configuration.
+ */
+export async function startTestStack(
+  env: Record<string, string> = {},
+  sandboxOptions: { dxpSlowLineDelayMs?: number; pxTokenTtlSeconds?: number } = {},
+): Promise<TestStack> {
+  const dxp = await startDxpSandbox({
+    slowLineDelayMs: sandboxOptions.dxpSlowLineDelayMs ?? 10_000,
+  });
+  const px = await startPxSandbox({ tokenTtlSeconds: sandboxOptions.pxTokenTtlSeconds ?? 3600 });
+  const logs = createLogCapture();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'debug',
+    DXP_BASE_URL: dxp.url,
+    DXP_CLIENT_ID: DXP_SANDBOX_CREDENTIALS.clientId,
+    DXP_CLIENT_SECRET: DXP_SANDBOX_CREDENTIALS.clientSecret,
+    PX_BASE_URL: px.url,
+    PX_TOKEN_URL: `${px.url}/oauth/token`,
+    PX_CLIENT_ID: PX_SANDBOX_CREDENTIALS.clientId,
+    PX_CLIENT_SECRET: PX_SANDBOX_CREDENTIALS.clientSecret,
+    ...env,
+  });
+  const app = await startApp(config, { logDestination: logs.stream });
+  return {
+    app,
+    dxp,
+    px,
+    logs,
+    graphqlUrl: `${app.url}/graphql`,
+    async close() {
+      await app.close();
+      await Promise.all([dxp.close(), px.close()]);
+    },
+  };
+}
+
+export interface GraphQLResponse<TData = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: {
+    data?: TData | null;
+    errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown[] }[];
+  };
+}
+
+/** POSTs one operation the way a front end does. */
+export async function graphql<TData = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<TData>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: JSON.parse(text) as GraphQLResponse<TData>['body'],
+  };
+}
