@@ -1,4 +1,4 @@
-import { cleanEnv, EnvError, EnvMissingError, makeValidator, num, port, str, url } from 'envalid';
+import { cleanEnv, EnvError, EnvMissingError, makeValidator, str, url } from 'envalid';
 
 /**
  * Every environment variable the subgraph reads, parsed and validated once at
@@ -32,11 +32,24 @@ export interface Config {
   redisUrl: string | null;
   routerSecret: string | null;
   corsOrigins: string[];
+  limits: {
+    maxDepth: number;
+    maxCost: number;
+    maxAliases: number;
+    maxDirectives: number;
+    maxTokens: number;
+  };
 }
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
+
+/** 0 asks the OS for a free port (tests, the benchmark). */
+const listenPort = makeValidator<number>((input) => {
+  if (!/^\d+$/.test(input) || Number(input) > 65535) throw new EnvError('expected a port number, 0 to 65535');
+  return Number(input);
+});
 
 const positiveInt = makeValidator<number>((input) => {
   if (!/^\d+$/.test(input) || Number(input) <= 0)
@@ -71,7 +84,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const env = cleanEnv(
     environment,
     {
-      PORT: port({ default: 4001 }),
+      PORT: listenPort({ default: 4001 }),
       HOST: str({ default: '127.0.0.1' }),
       NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'development' }),
       LOG_LEVEL: str({
@@ -94,6 +107,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       REDIS_URL: url({ default: undefined }),
       ROUTER_SECRET: str({ default: undefined }),
       CORS_ORIGINS: origins({ default: [] }),
+      QUERY_MAX_DEPTH: positiveInt({ default: 12 }),
+      QUERY_MAX_COST: positiveInt({ default: 5000 }),
+      QUERY_MAX_ALIASES: positiveInt({ default: 30 }),
+      QUERY_MAX_DIRECTIVES: positiveInt({ default: 50 }),
+      QUERY_MAX_TOKENS: positiveInt({ default: 5000 }),
     },
     { reporter: throwOneLine },
   );
@@ -141,6 +159,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     redisUrl: env.REDIS_URL ?? null,
     routerSecret: env.ROUTER_SECRET ?? null,
     corsOrigins: env.CORS_ORIGINS,
+    limits: {
+      maxDepth: env.QUERY_MAX_DEPTH,
+      maxCost: env.QUERY_MAX_COST,
+      maxAliases: env.QUERY_MAX_ALIASES,
+      maxDirectives: env.QUERY_MAX_DIRECTIVES,
+      maxTokens: env.QUERY_MAX_TOKENS,
+    },
   };
 }
 

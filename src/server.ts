@@ -9,6 +9,7 @@ import { readiness, type ReadinessCheck } from './health.js';
 import { ROUTER_SECRET_HEADER, createRouterSecretCheck } from './http/router-secret.js';
 import { correlationErrorsPlugin, formatError } from './plugins/error-masking.js';
 import { landingPagePlugin } from './plugins/landing-page.js';
+import { hideTokenLimit, queryLimits } from './plugins/limits.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
 import { buildSchema } from './schema.js';
 import type { Services } from './services.js';
@@ -63,6 +64,7 @@ export async function createServer({
     await app.register(fastifyCors, { origin: config.corsOrigins, credentials: false });
   }
 
+  const limits = queryLimits(config.limits);
   const apollo = new ApolloServer<RequestContext>({
     schema: buildSchema(),
     logger,
@@ -71,7 +73,9 @@ export async function createServer({
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
-    formatError,
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
+    formatError: (formatted) => hideTokenLimit(formatError(formatted)),
     plugins: [
       fastifyApolloDrainPlugin(app),
       landingPagePlugin(config.isProduction),

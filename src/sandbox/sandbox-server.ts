@@ -12,7 +12,9 @@ export type SandboxFault =
   | { kind: 'raw'; status: number; body: string; contentType?: string }
   | { kind: 'hang' }
   | { kind: 'reset' }
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** The route does its work (Px takes the order), then the answer is lost: the connection drops. */
+  | { kind: 'lose-answer' };
 
 export interface SandboxHandle {
   /** Origin, e.g. http://127.0.0.1:41234 (no trailing slash). */
@@ -53,6 +55,7 @@ export async function startSandboxServer(
   const counts = new Map<string, number>();
   const faults = new Map<string, ArmedFault>();
   let latencyMs = options.latencyMs ?? 0;
+  const answersToLose = new WeakSet<object>();
 
   app.addHook('onRequest', async (request, reply) => {
     const routeKey = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
@@ -62,7 +65,16 @@ export async function startSandboxServer(
     if (!armed) return;
     armed.remaining -= 1;
     if (armed.remaining <= 0) faults.delete(routeKey);
+    if (armed.fault.kind === 'lose-answer') {
+      answersToLose.add(request);
+      return;
+    }
     await applyFault(armed.fault, request.raw.socket, reply);
+  });
+
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (answersToLose.has(request)) request.raw.socket.destroy();
+    return payload;
   });
 
   await register(app);
@@ -112,6 +124,8 @@ async function applyFault(
       return;
     case 'delay':
       await sleep(fault.ms);
+      return;
+    case 'lose-answer':
       return;
   }
 }

@@ -25,12 +25,20 @@ export interface TestStack {
  */
 export async function startTestStack(
   env: Record<string, string> = {},
-  sandboxOptions: { dxpSlowLineDelayMs?: number; pxTokenTtlSeconds?: number } = {},
+  sandboxOptions: {
+    dxpSlowLineDelayMs?: number;
+    pxTokenTtlSeconds?: number;
+    /** Sandboxes another stack already runs: two replicas in front of one dxp-ux and one Px. */
+    shared?: { dxp: SandboxHandle; px: PxSandboxHandle };
+  } = {},
 ): Promise<TestStack> {
-  const dxp = await startDxpSandbox({
-    slowLineDelayMs: sandboxOptions.dxpSlowLineDelayMs ?? 10_000,
-  });
-  const px = await startPxSandbox({ tokenTtlSeconds: sandboxOptions.pxTokenTtlSeconds ?? 3600 });
+  const owned = sandboxOptions.shared === undefined;
+  const dxp =
+    sandboxOptions.shared?.dxp ??
+    (await startDxpSandbox({ slowLineDelayMs: sandboxOptions.dxpSlowLineDelayMs ?? 10_000 }));
+  const px =
+    sandboxOptions.shared?.px ??
+    (await startPxSandbox({ tokenTtlSeconds: sandboxOptions.pxTokenTtlSeconds ?? 3600 }));
   const logs = createLogCapture();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -55,7 +63,7 @@ export async function startTestStack(
     graphqlUrl: `${app.url}/graphql`,
     async close() {
       await app.close();
-      await Promise.all([dxp.close(), px.close()]);
+      if (owned) await Promise.all([dxp.close(), px.close()]);
     },
   };
 }

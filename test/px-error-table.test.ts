@@ -1,0 +1,315 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PX_ROUTES } from '../src/sandbox/px/server.js';
+import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import {
+  COMPLETE_ORDER,
+  RCC_DISCLOSURE,
+  SEND_RCC,
+  completeInput,
+  disclosureInput,
+  newOrderKey,
+} from './helpers/px-operations.js';
+
+/**
+ * One row per line of the seed's error table (Get RCC, then Complete), through
+ * GraphQL against the Px sandbox. `replica` is a second subgraph in front of
+ * the same Px with its own (empty) journal: what the first one could answer
+ * locally, the second must learn from Px, so both paths are covered.
+ */
+type Key = ReturnType<typeof newOrderKey>;
+type Outcome = Record<string, unknown> & { __typename: string };
+
+interface Row {
+  api: 'Get RCC' | 'Complete';
+  reason: string;
+  act: (key: Key) => Promise<Outcome>;
+  expected: Record<string, unknown>;
+  /** Px calls on the route under test: 0 when the subgraph answers before calling. */
+  pxCalls?: number;
+}
+
+describe('the seed error table through GraphQL', () => {
+  let primary: TestStack;
+  let replica: TestStack;
+  beforeAll(async () => {
+    primary = await startTestStack();
+    replica = await startTestStack({}, { shared: { dxp: primary.dxp, px: primary.px } });
+  });
+  afterAll(async () => {
+    await replica.close();
+    await primary.close();
+  });
+
+  const call = async (stack: TestStack, query: string, variables: Record<string, unknown>) => {
+    const response = await graphql<Record<string, Outcome>>(stack.graphqlUrl, query, variables);
+    expect(response.body.errors).toBeUndefined();
+    return Object.values(response.body.data!)[0]!;
+  };
+  const disclose = (stack: TestStack, key: Key, overrides: Record<string, unknown> = {}) =>
+    call(stack, RCC_DISCLOSURE, disclosureInput(key, overrides));
+  const complete = (stack: TestStack, key: Key, overrides: Record<string, unknown> = {}) =>
+    call(stack, COMPLETE_ORDER, completeInput(key, overrides));
+  const preparedThenComplete =
+    (overrides: Record<string, unknown>, retrieve: Record<string, unknown> = {}) =>
+    async (key: Key) => {
+      await disclose(primary, key, retrieve);
+      return complete(primary, key, overrides);
+    };
+
+  const rows: Row[] = [
+    {
+      api: 'Get RCC',
+      reason: 'sales code (2000)',
+      act: (key) => disclose(primary, key, { salesCode: 'SC999' }),
+      expected: {
+        __typename: 'InvalidFieldError',
+        code: 'INVALID_FIELD',
+        upstreamCode: '2000',
+        field: 'salesCode',
+      },
+    },
+    {
+      api: 'Get RCC',
+      reason: 'partner id (2030)',
+      act: (key) => disclose(primary, { ...key, partnerId: 'P-9999' }),
+      expected: { __typename: 'InvalidFieldError', upstreamCode: '2030', field: 'order.partnerId' },
+    },
+    {
+      api: 'Get RCC',
+      reason: 'addressDetailId (2025)',
+      act: (key) => disclose(primary, key, { addressDetailId: 'ADDR-9' }),
+      expected: { __typename: 'InvalidFieldError', upstreamCode: '2025', field: 'addressDetailId' },
+    },
+    {
+      api: 'Get RCC',
+      reason: 'transaction id (2070), empty: answered without calling Px',
+      act: (key) => disclose(primary, { ...key, transactionId: '' }),
+      expected: {
+        __typename: 'InvalidFieldError',
+        upstreamCode: null,
+        field: 'order.transactionId',
+      },
+      pxCalls: 0,
+    },
+    {
+      api: 'Get RCC',
+      reason: 'transaction id (2070), unknown to Px',
+      act: (key) =>
+        call(primary, SEND_RCC, {
+          input: { order: key, method: 'SMS', destination: '17875550123' },
+        }),
+      expected: {
+        __typename: 'InvalidFieldError',
+        upstreamCode: '2070',
+        field: 'order.transactionId',
+      },
+    },
+    {
+      api: 'Get RCC',
+      reason: 'partner order id not provided (2225): answered without calling Px',
+      act: (key) => disclose(primary, { ...key, partnerOrderId: '' }),
+      expected: {
+        __typename: 'InvalidFieldError',
+        upstreamCode: null,
+        field: 'order.partnerOrderId',
+      },
+      pxCalls: 0,
+    },
+    {
+      api: 'Get RCC',
+      reason: 'pair changed (2131), seen in the journal',
+      act: async (key) => {
+        await disclose(primary, key);
+        return disclose(primary, { ...key, partnerOrderId: `${key.partnerOrderId}-B` });
+      },
+      expected: {
+        __typename: 'TransactionMismatchError',
+        code: 'TRANSACTION_MISMATCH',
+        upstreamCode: null,
+      },
+      pxCalls: 1,
+    },
+    {
+      api: 'Get RCC',
+      reason: 'pair changed (2131), told by Px',
+      act: async (key) => {
+        await disclose(primary, key);
+        return disclose(replica, { ...key, partnerOrderId: `${key.partnerOrderId}-B` });
+      },
+      expected: { __typename: 'TransactionMismatchError', upstreamCode: '2131' },
+      pxCalls: 2,
+    },
+    {
+      api: 'Get RCC',
+      reason: 'tax estimate service down (4040)',
+      act: (key) => disclose(primary, key, { addressDetailId: 'ADDR-TAXDOWN' }),
+      expected: {
+        __typename: 'TaxEstimateUnavailableError',
+        code: 'TAX_ESTIMATE_UNAVAILABLE',
+        upstreamCode: '4040',
+      },
+    },
+    {
+      api: 'Get RCC',
+      reason: 'no RCC returned (4050)',
+      act: (key) => disclose(primary, key, { addressDetailId: 'ADDR-NORCC' }),
+      expected: {
+        __typename: 'RccUnavailableError',
+        code: 'RCC_UNAVAILABLE',
+        upstreamCode: '4050',
+        supportPhone: '1-800-555-0100',
+      },
+    },
+    {
+      api: 'Complete',
+      reason: 'RCC not accepted (1210)',
+      act: preparedThenComplete({ acceptanceMethod: 'SMS' }),
+      expected: {
+        __typename: 'RccNotAcceptedError',
+        code: 'RCC_NOT_ACCEPTED',
+        upstreamCode: '1210',
+      },
+    },
+    {
+      api: 'Complete',
+      reason: 'sales code (2000)',
+      act: preparedThenComplete({ salesCode: 'SC999' }),
+      expected: { __typename: 'InvalidFieldError', upstreamCode: '2000', field: 'salesCode' },
+    },
+    {
+      api: 'Complete',
+      reason: 'partner id (2030)',
+      act: async (key) => {
+        await disclose(primary, key);
+        return complete(primary, { ...key, partnerId: 'P-9999' });
+      },
+      expected: { __typename: 'InvalidFieldError', upstreamCode: '2030', field: 'order.partnerId' },
+    },
+    {
+      api: 'Complete',
+      reason: 'addressDetailId (2025)',
+      act: preparedThenComplete({ addressDetailId: 'ADDR-9' }),
+      expected: { __typename: 'InvalidFieldError', upstreamCode: '2025', field: 'addressDetailId' },
+    },
+    {
+      api: 'Complete',
+      reason: 'payment declined (1099)',
+      act: preparedThenComplete(
+        { addressDetailId: 'ADDR-1', paymentToken: 'tok_declined' },
+        { addressDetailId: 'ADDR-1' },
+      ),
+      expected: {
+        __typename: 'PaymentDeclinedError',
+        code: 'PAYMENT_DECLINED',
+        upstreamCode: '1099',
+      },
+    },
+    {
+      api: 'Complete',
+      reason: 'payment service down (401, no code)',
+      act: preparedThenComplete(
+        { addressDetailId: 'ADDR-1', paymentToken: 'tok_unavailable' },
+        { addressDetailId: 'ADDR-1' },
+      ),
+      expected: {
+        __typename: 'PaymentUnavailableError',
+        code: 'PAYMENT_UNAVAILABLE',
+        upstreamCode: null,
+        supportPhone: '1-800-555-0100',
+      },
+    },
+    {
+      api: 'Complete',
+      reason: 'payment token required (1130)',
+      act: preparedThenComplete({ addressDetailId: 'ADDR-1' }, { addressDetailId: 'ADDR-1' }),
+      expected: {
+        __typename: 'PaymentRequiredError',
+        code: 'PAYMENT_REQUIRED',
+        upstreamCode: '1130',
+      },
+    },
+    {
+      api: 'Complete',
+      reason: 'partner order id not provided (2225): answered without calling Px',
+      act: (key) => complete(primary, { ...key, partnerOrderId: '' }),
+      expected: {
+        __typename: 'InvalidFieldError',
+        upstreamCode: null,
+        field: 'order.partnerOrderId',
+      },
+      pxCalls: 0,
+    },
+    {
+      api: 'Complete',
+      reason: 'already submitted (2130), through a replica that did not journal it',
+      act: async (key) => {
+        await disclose(primary, key);
+        await complete(primary, key);
+        return complete(replica, key);
+      },
+      expected: {
+        __typename: 'OrderAlreadySubmittedError',
+        code: 'ORDER_ALREADY_SUBMITTED',
+        upstreamCode: '2130',
+      },
+      pxCalls: 2,
+    },
+    {
+      api: 'Complete',
+      reason: 'more than one gift card (1215): answered without calling Px',
+      act: preparedThenComplete({ giftCardIds: ['GC-1', 'GC-2'] }),
+      expected: {
+        __typename: 'TooManyGiftCardsError',
+        code: 'TOO_MANY_GIFT_CARDS',
+        maxGiftCards: 1,
+      },
+      pxCalls: 0,
+    },
+    {
+      api: 'Complete',
+      reason: 'over 120 minutes (2215), seen in the journal',
+      act: async (key) => {
+        const expiring = { ...key, transactionId: `EXPIRED-${key.transactionId}` };
+        await disclose(primary, expiring);
+        return complete(primary, expiring);
+      },
+      expected: { __typename: 'OrderExpiredError', code: 'ORDER_EXPIRED', upstreamCode: null },
+      pxCalls: 0,
+    },
+    {
+      api: 'Complete',
+      reason: 'over 120 minutes (2215), told by Px',
+      act: async (key) => {
+        const expiring = { ...key, transactionId: `EXPIRED-${key.transactionId}` };
+        await disclose(primary, expiring);
+        return complete(replica, expiring);
+      },
+      expected: { __typename: 'OrderExpiredError', upstreamCode: '2215' },
+      pxCalls: 1,
+    },
+    {
+      api: 'Complete',
+      reason: 'pair changed (2131), told by Px',
+      act: async (key) => {
+        await disclose(primary, key);
+        return complete(replica, { ...key, partnerOrderId: `${key.partnerOrderId}-B` });
+      },
+      expected: { __typename: 'TransactionMismatchError', upstreamCode: '2131' },
+      pxCalls: 1,
+    },
+  ];
+
+  it.each(rows)('$api: $reason', async ({ api, act, expected, pxCalls }) => {
+    const key = newOrderKey();
+    const route = api === 'Get RCC' ? PX_ROUTES.retrieveRcc : PX_ROUTES.completeOrder;
+    const before = primary.px.callCount(route);
+    const outcome = await act(key);
+    expect(outcome).toMatchObject(expected);
+    if (expected['__typename'] !== 'InvalidFieldError' || expected['upstreamCode'] !== null) {
+      expect(outcome['errorTransactionId']).toContain(key.transactionId);
+    }
+    expect(outcome['message']).toEqual(expect.any(String));
+    expect(outcome['message']).not.toMatch(/TxID|<B>/);
+    if (pxCalls !== undefined) expect(primary.px.callCount(route) - before).toBe(pxCalls);
+  });
+});
