@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
-import { TypedError, resultOrTypedError, type TypedErrorResult } from '../src/errors.js';
+import { isTypedError, resultOrTypedError, type TypedErrorResult } from '../src/errors.js';
 import type { QueryResolvers, ResolversTypes } from '../src/generated/resolvers-types.js';
 import type { MobileLineRecord } from '../src/upstreams/dxp/types.js';
+import { unionMember } from './union-member.js';
 
 /** The schema's promise for mobileLines: more is refused whole, never truncated. */
 export const MAX_LINES_PER_QUERY = 50;
@@ -26,7 +27,7 @@ export const mobileLines: QueryResolvers['mobileLines'] = async (
   }
   const lines = await loaders.lineByKey.loadMany(msisdns.map((msisdn) => ({ businessId, msisdn })));
   return lines.map((line) => {
-    if (line instanceof TypedError) return lineResult(line.result);
+    if (isTypedError(line)) return lineResult(line.result);
     // Not an expected outcome: a bug, which the server masks as a GraphQL error.
     if (line instanceof Error) throw line;
     return lineResult(line);
@@ -36,13 +37,10 @@ export const mobileLines: QueryResolvers['mobileLines'] = async (
 /** A line or one of the errors MobileLineResult admits; any other typed error is a bug. */
 function lineResult(line: MobileLineRecord | TypedErrorResult): MobileLineResult {
   if (!('__typename' in line)) return { __typename: 'MobileLine', ...line };
-  switch (line.__typename) {
-    case 'LineNotFoundError':
-    case 'InvalidFieldError':
-    case 'RateLimitedError':
-    case 'UpstreamUnavailableError':
-      return line;
-    default:
-      throw new Error(`a dxp-ux line read cannot fail with ${line.__typename}`);
-  }
+  return unionMember(line, [
+    'LineNotFoundError',
+    'InvalidFieldError',
+    'RateLimitedError',
+    'UpstreamUnavailableError',
+  ]);
 }

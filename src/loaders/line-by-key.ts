@@ -1,0 +1,58 @@
+import DataLoader from 'dataloader';
+import pMap from 'p-map';
+import type { Services } from '../services.js';
+import { lineKeyString } from '../store/line-cache.js';
+import type { CallContext } from '../upstreams/call-context.js';
+import type { LineKey, MobileLineRecord } from '../upstreams/dxp/types.js';
+
+/** dxp-ux has no batch endpoint: a batch fans out to one GET per distinct line, this many at a time. */
+const UPSTREAM_CONCURRENCY = 10;
+/** The most lines one query may ask for (mobileLines' limit), so one batch can hold them all. */
+const MAX_BATCH_SIZE = 50;
+
+export type LineByKeyLoader = DataLoader<LineKey, MobileLineRecord, string>;
+
+/**
+ * Lines by business id and msisdn, for one GraphQL request: identical keys
+ * cost one lookup, the cross-request cache is asked first, and each key
+ * answers its line or its own error, so one bad line never fails the others.
+ */
+export function createLineByKeyLoader(
+  services: Pick<Services, 'dxp' | 'lineCache'>,
+  call: CallContext,
+): LineByKeyLoader {
+  const { dxp, lineCache } = services;
+
+  async function cached(key: LineKey): Promise<MobileLineRecord | undefined> {
+    try {
+      return await lineCache.get(key);
+    } catch (error) {
+      // A cache that cannot answer is a miss: dxp-ux is still the authority.
+      call.logger.warn({ err: error, cache: 'lines' }, 'line cache read failed');
+      return undefined;
+    }
+  }
+
+  async function fetchAndStore(key: LineKey): Promise<MobileLineRecord | Error> {
+    let line: MobileLineRecord;
+    try {
+      line = await dxp.getLine(key, call);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+    lineCache.set(key, line).catch((error: unknown) => {
+      call.logger.warn({ err: error, cache: 'lines' }, 'line cache write failed');
+    });
+    return line;
+  }
+
+  return new DataLoader<LineKey, MobileLineRecord, string>(
+    async (keys) => {
+      const hits = await Promise.all(keys.map(cached));
+      return pMap(keys, (key, index) => hits[index] ?? fetchAndStore(key), {
+        concurrency: UPSTREAM_CONCURRENCY,
+      });
+    },
+    { cacheKeyFn: lineKeyString, maxBatchSize: MAX_BATCH_SIZE, name: 'lineByKey' },
+  );
+}

@@ -1,0 +1,137 @@
+import { TaskCancelledError } from 'cockatiel';
+import { Compile } from 'typebox/compile';
+import { upstreamUnavailable } from '../../errors.js';
+import { maskMsisdn } from '../../logger.js';
+import type { UpstreamCredentials } from '../../config.js';
+import type { Metrics } from '../../metrics.js';
+import type { CallContext } from '../call-context.js';
+import { UpstreamNetworkError, type UpstreamHttp, type UpstreamResponse } from '../http.js';
+import type { UpstreamResilience } from '../resilience.js';
+import { dxpNetworkError, dxpStatusError } from './errors.js';
+import { toMobileLineRecord } from './mapping.js';
+import {
+  DxpProductOrderResponseSchema,
+  type DxpClient,
+  type DxpProductOrderResponse,
+  type LineKey,
+  type MobileLineRecord,
+} from './types.js';
+
+export interface DxpClientOptions {
+  /** Origin of dxp-ux; the client appends `/dxp-ux/v1/...`. */
+  baseUrl: string;
+  credentials: UpstreamCredentials;
+  /** Per-attempt timeout; an attempt never runs past the request's deadline either. */
+  timeoutMs: number;
+  http: UpstreamHttp;
+  resilience: UpstreamResilience;
+  /** Counts 200 answers of the wrong shape, which the HTTP layer sees as successes. */
+  metrics?: Metrics;
+}
+
+const ROUTE = 'productOrder';
+const validResponse = Compile(DxpProductOrderResponseSchema);
+
+export function createDxpClient(options: DxpClientOptions): DxpClient {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+
+  async function attempt(
+    key: LineKey,
+    call: CallContext,
+    signal: AbortSignal,
+  ): Promise<MobileLineRecord> {
+    const now = Date.now();
+    const failure = { msisdn: key.msisdn, now, deadline: call.deadline };
+    const timeoutMs = Math.min(options.timeoutMs, call.deadline - now);
+    if (timeoutMs <= 0 || signal.aborted) throw dxpNetworkError('aborted', failure);
+
+    let response: UpstreamResponse;
+    try {
+      response = await options.http.send({
+        method: 'GET',
+        url: productOrderUrl(baseUrl, key),
+        route: ROUTE,
+        headers: {
+          client_id: options.credentials.clientId,
+          client_secret: options.credentials.clientSecret,
+          'X-Correlation-ID': call.correlationId,
+          accept: 'application/json',
+        },
+        timeoutMs,
+        signal,
+      });
+    } catch (error) {
+      if (!(error instanceof UpstreamNetworkError)) throw error;
+      logAttempt(call, key, now, error.kind);
+      throw dxpNetworkError(error.kind, { ...failure, now: Date.now() });
+    }
+
+    logAttempt(call, key, now, response.status);
+    if (response.status !== 200) {
+      throw dxpStatusError(response.status, {
+        ...failure,
+        now: Date.now(),
+        retryAfter: response.headers['retry-after'],
+      });
+    }
+    const body = parseBody(response);
+    if (!body) {
+      options.metrics?.upstreamErrors.inc({ upstream: 'DXP', route: ROUTE, kind: 'shape' });
+      throw upstreamUnavailable('DXP', { upstreamCode: String(response.status) });
+    }
+    return toMobileLineRecord(key, body);
+  }
+
+  return {
+    async getLine(key, call) {
+      try {
+        return await options.resilience.read((signal) => attempt(key, call, signal), call.signal);
+      } catch (error) {
+        // The breaker's half-open probe can end a waiting call this way when
+        // the request is cancelled; to the caller that is an unavailable upstream.
+        if (error instanceof TaskCancelledError) throw upstreamUnavailable('DXP');
+        throw error;
+      }
+    },
+    close: () => options.http.close(),
+  };
+}
+
+function productOrderUrl(baseUrl: string, key: LineKey): string {
+  const query = new URLSearchParams({ 'channel.name': 'Digital', 'relatedParty.id': key.msisdn });
+  return `${baseUrl}/dxp-ux/v1/${encodeURIComponent(key.businessId)}/productOrder?${query.toString()}`;
+}
+
+/**
+ * The documented answer, or undefined for anything else (not JSON, wrong
+ * shape): an upstream failure, not a crash. The caller's error names only the
+ * status, never dxp-ux's text, which could carry anything.
+ */
+function parseBody(response: UpstreamResponse): DxpProductOrderResponse | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(response.body);
+  } catch {
+    return undefined;
+  }
+  return validResponse.Check(body) ? body : undefined;
+}
+
+function logAttempt(
+  call: CallContext,
+  key: LineKey,
+  startedAt: number,
+  outcome: number | UpstreamNetworkError['kind'],
+): void {
+  call.logger.debug(
+    {
+      upstream: 'DXP',
+      route: ROUTE,
+      businessId: key.businessId,
+      line: maskMsisdn(key.msisdn),
+      outcome,
+      durationMs: Date.now() - startedAt,
+    },
+    'dxp-ux productOrder',
+  );
+}
