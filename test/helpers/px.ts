@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { createLogger, type Logger } from '../../src/logger.js';
+import { createMetrics, type Metrics } from '../../src/metrics.js';
+import {
+  PX_SANDBOX_CREDENTIALS,
+  startPxSandbox,
+  type PxSandboxHandle,
+  type PxSandboxOptions,
+} from '../../src/sandbox/px/server.js';
+import type { CallContext } from '../../src/upstreams/call-context.js';
+import { createUpstreamHttp } from '../../src/upstreams/http.js';
+import { createPxClient } from '../../src/upstreams/px/client.js';
+import type {
+  PxClient,
+  PxCompleteOrderRequest,
+  PxRetrieveRccRequest,
+} from '../../src/upstreams/px/types.js';
+import { createUpstreamResilience } from '../../src/upstreams/resilience.js';
+
+export function callContext(
+  logger: Logger = createLogger('silent'),
+  deadlineMs = 15_000,
+): CallContext {
+  return {
+    correlationId: `corr-${randomUUID()}`,
+    logger,
+    signal: new AbortController().signal,
+    deadline: Date.now() + deadlineMs,
+  };
+}
+
+export interface PxHarness {
+  sandbox: PxSandboxHandle;
+  client: PxClient;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+/**
+ * The real Px client, with its own pool, breaker and metrics, in front of a
+ * fresh Px sandbox on a free loopback port. `baseUrl` puts something (a
+ * recording proxy) between them.
+ */
+export async function startPxHarness(
+  options: {
+    sandbox?: PxSandboxOptions;
+    timeoutMs?: number;
+    /** Where the client sends Px calls, given the sandbox's origin; the sandbox itself by default. */
+    baseUrl?: (sandboxUrl: string) => Promise<string>;
+  } = {},
+): Promise<PxHarness> {
+  const sandbox = await startPxSandbox(options.sandbox);
+  const metrics = createMetrics({ collectDefaults: false });
+  const client = createPxClient({
+    baseUrl: options.baseUrl ? await options.baseUrl(sandbox.url) : sandbox.url,
+    tokenUrl: `${sandbox.url}/oauth/token`,
+    credentials: { ...PX_SANDBOX_CREDENTIALS },
+    timeoutMs: options.timeoutMs ?? 5_000,
+    http: createUpstreamHttp('PX', metrics),
+    resilience: createUpstreamResilience(
+      'PX',
+      { breakerThreshold: 50, breakerHalfOpenSeconds: 10, initialBackoffMs: 5, maxBackoffMs: 20 },
+      metrics,
+    ),
+    metrics,
+  });
+  return {
+    sandbox,
+    client,
+    metrics,
+    async close() {
+      await client.close();
+      await sandbox.close();
+    },
+  };
+}
+
+export async function tokenGrantsCounted(metrics: Metrics): Promise<number> {
+  const metric = await metrics.tokenGrants.get();
+  return metric.values[0]?.value ?? 0;
+}
+
+/** A fresh order flow on the sandbox's fixtures: partner P-1001, sales code SC100. */
+export function retrieveRequest(
+  overrides: Partial<PxRetrieveRccRequest> = {},
+): PxRetrieveRccRequest {
+  return {
+    partnerId: 'P-1001',
+    partnerOrderId: `PO-${randomUUID()}`,
+    transactionId: `TX-${randomUUID()}`,
+    salesCode: 'SC100',
+    addressDetailId: 'ADDR-2',
+    ...overrides,
+  };
+}
+
+export function completeRequest(
+  retrieved: PxRetrieveRccRequest,
+  overrides: Partial<PxCompleteOrderRequest> = {},
+): PxCompleteOrderRequest {
+  return {
+    ...retrieved,
+    rccAccepted: true,
+    acceptanceMethod: 'VERBAL',
+    paymentToken: null,
+    giftCards: [],
+    ...overrides,
+  };
+}
