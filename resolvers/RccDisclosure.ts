@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { TypedError } from '../src/errors.js';
+import { isTypedError } from '../src/errors.js';
 import type { RccDisclosureResolvers } from '../src/generated/resolvers-types.js';
 import { loadOrNull } from '../src/loaders/not-found.js';
 import { formatDecimalAmount } from '../src/money.js';
@@ -29,7 +29,7 @@ export const RccDisclosure: RccDisclosureResolvers = {
       return { method: status.acceptanceMethod, acceptedAt: status.acceptedAt };
     } catch (error) {
       // A nullable field has no union to carry a typed error: it becomes a field error with its code.
-      if (!(error instanceof TypedError)) throw error;
+      if (!isTypedError(error)) throw error;
       const { __typename: _typename, message, ...details } = error.result;
       throw new GraphQLError(message, { extensions: { ...details } });
     }

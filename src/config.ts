@@ -47,7 +47,8 @@ export class ConfigError extends Error {
 
 /** 0 asks the OS for a free port (tests, the benchmark). */
 const listenPort = makeValidator<number>((input) => {
-  if (!/^\d+$/.test(input) || Number(input) > 65535) throw new EnvError('expected a port number, 0 to 65535');
+  if (!/^\d+$/.test(input) || Number(input) > 65535)
+    throw new EnvError('expected a port number, 0 to 65535');
   return Number(input);
 });
 
@@ -135,7 +136,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     throw new ConfigError('ROUTER_SECRET: must be at least 16 characters');
   }
 
-  const nodeEnv = env.NODE_ENV as Config['nodeEnv'];
+  const nodeEnv = env.NODE_ENV;
   return {
     port: env.PORT,
     host: env.HOST,

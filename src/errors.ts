@@ -99,12 +99,16 @@ export class TypedError<R extends TypedErrorResult = TypedErrorResult> extends E
   }
 }
 
+export function isTypedError(error: unknown): error is TypedError {
+  return error instanceof TypedError;
+}
+
 /** Answers a typed error as its union member; anything else is a bug and goes on up. */
 export async function resultOrTypedError<T>(work: () => Promise<T>): Promise<T | TypedErrorResult> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof TypedError) return error.result;
+    if (isTypedError(error)) return error.result;
     throw error;
   }
 }

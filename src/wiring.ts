@@ -59,6 +59,7 @@ export function createWiring(
       timeoutMs: config.dxp.timeoutMs,
       http: dxpHttp,
       resilience: dxpResilience,
+      metrics,
     }),
     px,
     lineCache: createMemoryLineCache({ ttlSeconds: config.addonsCacheTtlSeconds, metrics }),

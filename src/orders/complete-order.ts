@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   TypedError,
+  isTypedError,
   resultOrTypedError,
   upstreamUnavailable,
   type TypedErrorResult,
@@ -157,7 +158,7 @@ export function createOrderSubmitter(
           'could not release an order claim; it lapses on its own',
         );
       });
-      if (error instanceof TypedError && error.result.__typename === 'OrderAlreadySubmittedError') {
+      if (isTypedError(error) && error.result.__typename === 'OrderAlreadySubmittedError') {
         const known = await deps.journal.order(request.partnerOrderId);
         throw new TypedError({ ...error.result, order: known ?? null });
       }

@@ -12,7 +12,7 @@ import {
   type IBackoffFactory,
   type IRetryBackoffContext,
 } from 'cockatiel';
-import { TypedError, upstreamUnavailable, type UpstreamName } from '../errors.js';
+import { TypedError, isTypedError, upstreamUnavailable, type UpstreamName } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 
 /**
@@ -54,7 +54,7 @@ export interface UpstreamResilience {
 
 /** Only an unavailable upstream trips the breaker; a business error is a healthy answer. */
 function isUpstreamFailure(error: Error): boolean {
-  return error instanceof TypedError && error.result.__typename === 'UpstreamUnavailableError';
+  return isTypedError(error) && error.result.__typename === 'UpstreamUnavailableError';
 }
 
 class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
