@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The load suite runs on its own (npm run test:load), bounded in time, after the rest.
+    exclude: ['test/load/**', 'node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Integration suites start real servers on loopback; two cores are shared.

@@ -1,4 +1,4 @@
-import { cleanEnv, EnvError, EnvMissingError, makeValidator, str, url } from 'envalid';
+import { cleanEnv, EnvError, EnvMissingError, host, makeValidator, str, url } from 'envalid';
 
 /**
  * Every environment variable the subgraph reads, parsed and validated once at
@@ -86,7 +86,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     environment,
     {
       PORT: listenPort({ default: 4001 }),
-      HOST: str({ default: '127.0.0.1' }),
+      HOST: host({ default: '127.0.0.1' }),
       NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'development' }),
       LOG_LEVEL: str({
         choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],

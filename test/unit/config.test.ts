@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const REAL_DXP = {
+  DXP_BASE_URL: 'https://dxp.example',
+  DXP_CLIENT_ID: 'id',
+  DXP_CLIENT_SECRET: 'hunter2-secret',
+};
+
+describe('loadConfig', () => {
+  it('defaults to the embedded sandboxes on 127.0.0.1:4001 in development', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 4001,
+      host: '127.0.0.1',
+      nodeEnv: 'development',
+      isProduction: false,
+      dxp: { baseUrl: null, credentials: null, timeoutMs: 3000 },
+      px: { baseUrl: null, tokenUrl: null, credentials: null, timeoutMs: 15000 },
+      addonsCacheTtlSeconds: 60,
+      breaker: { threshold: 5, halfOpenSeconds: 10 },
+      redisUrl: null,
+      routerSecret: null,
+      corsOrigins: [],
+    });
+  });
+
+  it('reads real upstreams with their credentials', () => {
+    const config = loadConfig({
+      ...REAL_DXP,
+      PX_BASE_URL: 'https://px.example/api/',
+      PX_TOKEN_URL: 'https://px.example/oauth/token',
+      PX_CLIENT_ID: 'px-id',
+      PX_CLIENT_SECRET: 'px-secret',
+      NODE_ENV: 'production',
+      ADDONS_CACHE_TTL_S: '0',
+    });
+    expect(config.dxp).toMatchObject({
+      baseUrl: 'https://dxp.example',
+      credentials: { clientId: 'id' },
+    });
+    expect(config.px.baseUrl).toBe('https://px.example/api');
+    expect(config.isProduction).toBe(true);
+    expect(config.addonsCacheTtlSeconds).toBe(0);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^PORT: /],
+    [{ PORT: '70000' }, /^PORT: /],
+    [{ HOST: '' }, /^HOST: /],
+    [{ NODE_ENV: 'staging' }, /^NODE_ENV: /],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
+    [{ DXP_BASE_URL: 'not a url', DXP_CLIENT_ID: 'a', DXP_CLIENT_SECRET: 'b' }, /^DXP_BASE_URL: /],
+    [
+      { DXP_BASE_URL: 'ftp://dxp.example', DXP_CLIENT_ID: 'a', DXP_CLIENT_SECRET: 'b' },
+      /^DXP_BASE_URL: /,
+    ],
+    [{ DXP_BASE_URL: 'https://dxp.example' }, /^DXP_CLIENT_ID: required when DXP_BASE_URL is set$/],
+    [{ DXP_BASE_URL: 'https://dxp.example', DXP_CLIENT_ID: 'a' }, /^DXP_CLIENT_SECRET: required/],
+    [{ DXP_CLIENT_ID: 'a' }, /^DXP_BASE_URL: required when/],
+    [
+      { PX_BASE_URL: 'https://px.example', PX_CLIENT_ID: 'a', PX_CLIENT_SECRET: 'b' },
+      /^PX_TOKEN_URL: required/,
+    ],
+    [{ DXP_TIMEOUT_MS: '0' }, /^DXP_TIMEOUT_MS: /],
+    [{ PX_TIMEOUT_MS: '1.5' }, /^PX_TIMEOUT_MS: /],
+    [{ ADDONS_CACHE_TTL_S: '-1' }, /^ADDONS_CACHE_TTL_S: /],
+    [{ BREAKER_THRESHOLD: 'five' }, /^BREAKER_THRESHOLD: /],
+    [{ REDIS_URL: 'redis server' }, /^REDIS_URL: /],
+    [{ ROUTER_SECRET: 'short' }, /^ROUTER_SECRET: must be at least 16 characters$/],
+    [{ CORS_ORIGINS: '*' }, /^CORS_ORIGINS: /],
+    [{ QUERY_MAX_DEPTH: '0' }, /^QUERY_MAX_DEPTH: /],
+  ])('refuses %o with one line naming the variable', (env, expected) => {
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toMatch(expected);
+    expect(message).not.toContain('\n');
+  });
+
+  it('never echoes a value it refuses, which may be a secret', () => {
+    expect(() => loadConfig({ ...REAL_DXP, DXP_BASE_URL: 'https://hunter2-secret@@' })).toThrow(
+      ConfigError,
+    );
+    try {
+      loadConfig({ ...REAL_DXP, DXP_TIMEOUT_MS: 'hunter2-secret' });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2');
+    }
+  });
+});
