@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { randomUUID } from 'node:crypto';
 import type { ClaimOutcome, OrderJournal } from './journal.js';
 import type { DisclosureRecord, OrderRecord } from './types.js';
@@ -6,11 +7,20 @@ import type { DisclosureRecord, OrderRecord } from './types.js';
  * The in-process journal (the default). It lives as long as the process: an
  * order Px took before a restart is still Px's, and a retry then reaches Px,
  * which answers 2130. Several replicas need the Redis journal.
+ *
+ * Orders are kept for good; disclosures only as long as they are useful (an
+ * order can be completed for 120 minutes after it was prepared), and no more
+ * of them than a busy day's worth, so a long-running process does not grow.
  */
+const DISCLOSURE_TTL_MS = 24 * 60 * 60 * 1000;
+const MAX_DISCLOSURES = 100_000;
+
 export function createMemoryJournal(options: { now?: () => number } = {}): OrderJournal {
   const now = options.now ?? Date.now;
-  const disclosures = new Map<string, DisclosureRecord>();
-  const disclosureByTransaction = new Map<string, DisclosureRecord>();
+  const disclosureCache = () =>
+    new LRUCache<string, DisclosureRecord>({ max: MAX_DISCLOSURES, ttl: DISCLOSURE_TTL_MS });
+  const disclosures = disclosureCache();
+  const disclosureByTransaction = disclosureCache();
   const orders = new Map<string, OrderRecord>();
   const claims = new Map<string, { token: string; expiresAt: number }>();
 
