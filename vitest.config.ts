@@ -11,6 +11,8 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     // CI reads the JSON report to print its closing line and to refuse skipped Redis suites.
-    reporters: process.env['CI'] ? ['default', ['json', { outputFile: 'test-results.json' }]] : ['default'],
+    reporters: process.env['CI']
+      ? ['default', ['json', { outputFile: 'test-results.json' }]]
+      : ['default'],
   },
 });

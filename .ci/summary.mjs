@@ -8,7 +8,9 @@ const failed = report.numFailedTests + (report.numRuntimeErrorTestSuites ?? 0);
 const skipped = report.numPendingTests + report.numTodoTests;
 const skippedRedis = report.testResults
   .filter((file) => /redis/i.test(file.name))
-  .flatMap((file) => file.assertionResults.filter((test) => test.status !== 'passed' && test.status !== 'failed'));
+  .flatMap((file) =>
+    file.assertionResults.filter((test) => test.status !== 'passed' && test.status !== 'failed'),
+  );
 
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 if (skippedRedis.length > 0) {

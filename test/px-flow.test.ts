@@ -31,14 +31,18 @@ describe('the Px ordering flow through GraphQL', () => {
 
   it('goes from disclosure to SMS send, acceptance, completion and the order lookup', async () => {
     const order = newOrderKey();
-    const disclosure = (await run(RCC_DISCLOSURE, disclosureInput(order, { addressDetailId: 'ADDR-1' })))
-      .rccDisclosure!;
+    const disclosure = (
+      await run(RCC_DISCLOSURE, disclosureInput(order, { addressDetailId: 'ADDR-1' }))
+    ).rccDisclosure!;
     expect(disclosure.__typename).toBe('RccDisclosure');
     expect(disclosure['text']).toContain('Monthly charges');
-    expect(disclosure['text']).toContain('Professional installation is a one-time charge of $99.00');
-    expect(Date.parse(disclosure['expiresAt'] as string) - Date.parse(disclosure['preparedAt'] as string)).toBe(
-      120 * 60 * 1000,
+    expect(disclosure['text']).toContain(
+      'Professional installation is a one-time charge of $99.00',
     );
+    expect(
+      Date.parse(disclosure['expiresAt'] as string) -
+        Date.parse(disclosure['preparedAt'] as string),
+    ).toBe(120 * 60 * 1000);
     expect(disclosure['charges']).toContainEqual({
       name: 'Professional installation',
       recurrence: 'ONE_TIME',
@@ -46,7 +50,9 @@ describe('the Px ordering flow through GraphQL', () => {
     });
     expect(disclosure['acceptance']).toBeNull();
 
-    const sent = (await run(SEND_RCC, { input: { order, method: 'SMS', destination: '17875550123' } })).sendRcc!;
+    const sent = (
+      await run(SEND_RCC, { input: { order, method: 'SMS', destination: '17875550123' } })
+    ).sendRcc!;
     expect(sent).toMatchObject({ __typename: 'RccSent', method: 'SMS', destination: '***0123' });
 
     const acceptance = (await run(RCC_ACCEPTANCE, { order })).rccAcceptance!;
@@ -56,7 +62,11 @@ describe('the Px ordering flow through GraphQL', () => {
     const completed = (
       await run(
         COMPLETE_ORDER,
-        completeInput(order, { addressDetailId: 'ADDR-1', acceptanceMethod: 'SMS', paymentToken: 'tok_visa' }),
+        completeInput(order, {
+          addressDetailId: 'ADDR-1',
+          acceptanceMethod: 'SMS',
+          paymentToken: 'tok_visa',
+        }),
       )
     ).completeOrder!;
     expect(completed).toMatchObject({ __typename: 'OrderCompleted', replayed: false });
@@ -71,7 +81,10 @@ describe('the Px ordering flow through GraphQL', () => {
     expect(placed['orderNumber']).toMatch(/^PX\d{8}$/);
 
     const looked = (await run(ORDER, { partnerOrderId: order.partnerOrderId })).order!;
-    expect(looked).toMatchObject({ orderNumber: placed['orderNumber'], rccAcceptance: { method: 'SMS' } });
+    expect(looked).toMatchObject({
+      orderNumber: placed['orderNumber'],
+      rccAcceptance: { method: 'SMS' },
+    });
     expect(looked['disclosure']).toMatchObject({ text: disclosure['text'] });
   });
 
@@ -81,7 +94,8 @@ describe('the Px ordering flow through GraphQL', () => {
     const before = Date.now();
     const completed = (await run(COMPLETE_ORDER, completeInput(order))).completeOrder!;
     const acceptedAt = Date.parse(
-      ((completed['order'] as Record<string, unknown>)['rccAcceptance'] as { acceptedAt: string }).acceptedAt,
+      ((completed['order'] as Record<string, unknown>)['rccAcceptance'] as { acceptedAt: string })
+        .acceptedAt,
     );
     expect(acceptedAt).toBeGreaterThanOrEqual(before - 1000);
     expect(acceptedAt).toBeLessThanOrEqual(Date.now());
@@ -110,7 +124,9 @@ describe('the Px ordering flow through GraphQL', () => {
     expect(stack.px.callCount(PX_ROUTES.completeOrder) - submissions).toBe(1);
     expect(outcomes.every((outcome) => outcome.__typename === 'OrderCompleted')).toBe(true);
     expect(outcomes.filter((outcome) => outcome['replayed'] === false)).toHaveLength(1);
-    const numbers = new Set(outcomes.map((outcome) => (outcome['order'] as { orderNumber: string }).orderNumber));
+    const numbers = new Set(
+      outcomes.map((outcome) => (outcome['order'] as { orderNumber: string }).orderNumber),
+    );
     expect(numbers.size).toBe(1);
   });
 
@@ -118,11 +134,17 @@ describe('the Px ordering flow through GraphQL', () => {
     const order = newOrderKey();
     await run(RCC_DISCLOSURE, disclosureInput(order, { addressDetailId: 'ADDR-1' }));
     const declined = (
-      await run(COMPLETE_ORDER, completeInput(order, { addressDetailId: 'ADDR-1', paymentToken: 'tok_declined' }))
+      await run(
+        COMPLETE_ORDER,
+        completeInput(order, { addressDetailId: 'ADDR-1', paymentToken: 'tok_declined' }),
+      )
     ).completeOrder!;
     expect(declined.__typename).toBe('PaymentDeclinedError');
     const fixed = (
-      await run(COMPLETE_ORDER, completeInput(order, { addressDetailId: 'ADDR-1', paymentToken: 'tok_visa' }))
+      await run(
+        COMPLETE_ORDER,
+        completeInput(order, { addressDetailId: 'ADDR-1', paymentToken: 'tok_visa' }),
+      )
     ).completeOrder!;
     expect(fixed).toMatchObject({ __typename: 'OrderCompleted', replayed: false });
   });
