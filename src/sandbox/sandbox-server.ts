@@ -28,6 +28,12 @@ export interface SandboxHandle {
   setLatency(ms: number): void;
   /** Arms `fault` on `routeKey` for its next `times` calls (default: 1). */
   injectFault(routeKey: string, fault: SandboxFault, times?: number): void;
+  /**
+   * Answers a random share (0 to 1) of the calls to `routeKey` with `fault`
+   * until `clearFaults()`: the load test's background of flaky upstreams.
+   * A fault armed by `injectFault` goes first.
+   */
+  injectFaultRate(routeKey: string, fault: SandboxFault, rate: number): void;
   clearFaults(): void;
   close(): Promise<void>;
 }
@@ -54,6 +60,7 @@ export async function startSandboxServer(
   const app = Fastify({ logger: false, keepAliveTimeout: 65_000, forceCloseConnections: true });
   const counts = new Map<string, number>();
   const faults = new Map<string, ArmedFault>();
+  const faultRates = new Map<string, { fault: SandboxFault; rate: number }>();
   let latencyMs = options.latencyMs ?? 0;
   const answersToLose = new WeakSet<object>();
 
@@ -61,16 +68,25 @@ export async function startSandboxServer(
     const routeKey = `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`;
     counts.set(routeKey, (counts.get(routeKey) ?? 0) + 1);
     if (latencyMs > 0) await sleep(latencyMs);
-    const armed = faults.get(routeKey);
-    if (!armed) return;
-    armed.remaining -= 1;
-    if (armed.remaining <= 0) faults.delete(routeKey);
-    if (armed.fault.kind === 'lose-answer') {
+    const fault = nextFault(routeKey);
+    if (!fault) return;
+    if (fault.kind === 'lose-answer') {
       answersToLose.add(request);
       return;
     }
-    await applyFault(armed.fault, request.raw.socket, reply);
+    await applyFault(fault, request.raw.socket, reply);
   });
+
+  function nextFault(routeKey: string): SandboxFault | undefined {
+    const armed = faults.get(routeKey);
+    if (armed) {
+      armed.remaining -= 1;
+      if (armed.remaining <= 0) faults.delete(routeKey);
+      return armed.fault;
+    }
+    const share = faultRates.get(routeKey);
+    return share && Math.random() < share.rate ? share.fault : undefined;
+  }
 
   app.addHook('onSend', async (request, _reply, payload) => {
     if (answersToLose.has(request)) request.raw.socket.destroy();
@@ -92,7 +108,13 @@ export async function startSandboxServer(
     injectFault: (routeKey, fault, times = 1) => {
       faults.set(routeKey, { fault, remaining: times });
     },
-    clearFaults: () => faults.clear(),
+    injectFaultRate: (routeKey, fault, rate) => {
+      faultRates.set(routeKey, { fault, rate });
+    },
+    clearFaults: () => {
+      faults.clear();
+      faultRates.clear();
+    },
     close: () => app.close(),
   };
 }

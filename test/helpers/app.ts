@@ -1,5 +1,6 @@
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { DXP_FIXTURE_LINES } from '../../src/sandbox/dxp/fixtures.js';
 import { DXP_SANDBOX_CREDENTIALS, startDxpSandbox } from '../../src/sandbox/dxp/server.js';
 import {
   PX_SANDBOX_CREDENTIALS,
@@ -7,6 +8,7 @@ import {
   type PxSandboxHandle,
 } from '../../src/sandbox/px/server.js';
 import type { SandboxHandle } from '../../src/sandbox/sandbox-server.js';
+import { auditLogLines, describeFindings, type KnownSecret, type LogFinding } from './log-audit.js';
 import { createLogCapture } from './log-capture.js';
 
 export interface TestStack {
@@ -15,6 +17,9 @@ export interface TestStack {
   px: PxSandboxHandle;
   logs: ReturnType<typeof createLogCapture>;
   graphqlUrl: string;
+  /** What the logs captured so far leak, or lack (see log-audit.ts). */
+  auditLogs(): LogFinding[];
+  /** Stops the app (and the sandboxes it owns), then fails if any log line leaked or lacked its correlation id. */
   close(): Promise<void>;
 }
 
@@ -55,17 +60,38 @@ export async function startTestStack(
     ...env,
   });
   const app = await startApp(config, { logDestination: logs.stream });
+  const auditLogs = () => auditLogLines(logs.lines, secretsKnownTo(env, px));
   return {
     app,
     dxp,
     px,
     logs,
     graphqlUrl: `${app.url}/graphql`,
+    auditLogs,
     async close() {
       await app.close();
       if (owned) await Promise.all([dxp.close(), px.close()]);
+      const findings = auditLogs();
+      if (findings.length > 0) throw new Error(describeFindings(findings));
     },
   };
+}
+
+/** Every secret this stack's logs could leak: credentials, the tokens Px granted, the fixture lines. */
+function secretsKnownTo(env: Record<string, string>, px: PxSandboxHandle): KnownSecret[] {
+  const configured = (name: string): KnownSecret[] => {
+    const value = env[name];
+    return value === undefined ? [] : [{ label: name, value }];
+  };
+  return [
+    { label: 'dxp client secret', value: DXP_SANDBOX_CREDENTIALS.clientSecret },
+    { label: 'Px client secret', value: PX_SANDBOX_CREDENTIALS.clientSecret },
+    ...configured('DXP_CLIENT_SECRET'),
+    ...configured('PX_CLIENT_SECRET'),
+    ...configured('ROUTER_SECRET'),
+    ...px.issuedTokens().map((value) => ({ label: 'Px bearer token', value })),
+    ...DXP_FIXTURE_LINES.map(({ msisdn }) => ({ label: 'fixture msisdn', value: msisdn })),
+  ];
 }
 
 export interface GraphQLResponse<TData = Record<string, unknown>> {

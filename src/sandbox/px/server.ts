@@ -38,6 +38,10 @@ export interface PxSandboxHandle extends SandboxHandle {
   revokeTokens(): void;
   /** Orders completed successfully so far. */
   submittedOrders(): number;
+  /** The partnerOrderId of each order taken, once per order: a duplicate shows twice. */
+  submittedPartnerOrderIds(): string[];
+  /** Every bearer token granted so far, so tests can prove none reached a log. */
+  issuedTokens(): string[];
 }
 
 export type PxSandboxOptions = SandboxOptions & {
@@ -79,6 +83,8 @@ export async function startPxSandbox(options: PxSandboxOptions = {}): Promise<Px
       tokens.revokeAll();
     },
     submittedOrders: () => flow.submittedOrders(),
+    submittedPartnerOrderIds: () => flow.submittedPartnerOrderIds(),
+    issuedTokens: () => tokens.issued(),
   };
 }
 
@@ -88,16 +94,19 @@ interface TokenStore {
   isValid(token: string): boolean;
   revokeAll(): void;
   grants(): number;
+  issued(): string[];
 }
 
 function createTokenStore(ttlSeconds: number, now: () => Date): TokenStore {
   const expiries = new Map<string, number>();
+  const issued: string[] = [];
   let grants = 0;
   return {
     ttlSeconds,
     issue() {
       const token = randomBytes(32).toString('base64url');
       expiries.set(token, now().getTime() + ttlSeconds * 1000);
+      issued.push(token);
       grants += 1;
       return token;
     },
@@ -112,6 +121,7 @@ function createTokenStore(ttlSeconds: number, now: () => Date): TokenStore {
       expiries.clear();
     },
     grants: () => grants,
+    issued: () => [...issued],
   };
 }
 

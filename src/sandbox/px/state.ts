@@ -95,6 +95,8 @@ export interface PxOrderFlow {
   completeOrder(input: CompleteOrderInput): Outcome<CompleteOrderBody>;
   /** Orders completed successfully so far. */
   submittedOrders(): number;
+  /** The partnerOrderId of each order taken. */
+  submittedPartnerOrderIds(): string[];
 }
 
 interface Acceptance {
@@ -336,6 +338,12 @@ export function createPxOrderFlow(options: { now: () => Date }): PxOrderFlow {
       let count = 0;
       for (const transaction of transactions.values()) if (transaction.order !== null) count += 1;
       return count;
+    },
+
+    submittedPartnerOrderIds() {
+      return [...transactions.values()].flatMap((transaction) =>
+        transaction.order === null ? [] : [transaction.order.partnerOrderId],
+      );
     },
   };
 }
