@@ -1,7 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import fastifyCors from '@fastify/cors';
-import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import fastifyApollo from '@as-integrations/fastify';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { createRequestContext, type RequestContext } from './context.js';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation.js';
@@ -48,6 +48,16 @@ export async function createServer({
   app.addHook('onRequest', async (request, reply) => {
     reply.header(CORRELATION_HEADER, request.id);
   });
+  // A keep-alive connection whose request finishes during shutdown would hold
+  // close() open until its idle timeout; its answer closes it instead.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       {
@@ -71,13 +81,14 @@ export async function createServer({
     introspection: !config.isProduction,
     hideSchemaDetailsFromClientErrors: config.isProduction,
     includeStacktraceInErrorResponses: false,
+    // Shutdown is src/main.ts's: it closes Fastify, whose onClose stops Apollo.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
     formatError: (formatted) => hideTokenLimit(formatError(formatted)),
     plugins: [
-      fastifyApolloDrainPlugin(app),
       landingPagePlugin(config.isProduction),
       ApolloServerPluginCacheControlDisabled(),
       metricsPlugin(metrics),
@@ -85,6 +96,7 @@ export async function createServer({
     ],
   });
   await apollo.start();
+  app.addHook('onClose', () => apollo.stop());
 
   await app.register(async (graphql) => {
     if (config.routerSecret !== null) {

@@ -1,0 +1,212 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { projectRoot } from '../../src/project-root.js';
+import { DXP_SANDBOX_CREDENTIALS } from '../../src/sandbox/dxp/server.js';
+import { PX_SANDBOX_CREDENTIALS } from '../../src/sandbox/px/server.js';
+import type { SandboxHandle } from '../../src/sandbox/sandbox-server.js';
+
+/** The line src/main.ts logs once it listens, with the GraphQL URL. */
+const READY_MESSAGE = 'ordering subgraph ready';
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 20_000;
+
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface SubgraphProcess {
+  pid: number;
+  /** Origin, e.g. http://127.0.0.1:41234. */
+  url: string;
+  graphqlUrl: string;
+  /** Every JSON log line written to stdout so far, parsed. */
+  records(): Record<string, unknown>[];
+  /** Everything written to stdout and stderr so far, as written. */
+  output(): string;
+  /** Resolves with the first log record (already written or still to come) that matches. */
+  waitForLog(
+    matches: (record: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
+  /** Resolves when the process has exited, however it ended. */
+  exited: Promise<ProcessExit>;
+  /** Sends `signal` without waiting. */
+  signal(signal: NodeJS.Signals): void;
+  /** SIGTERM, then waits for the exit (SIGKILL if it does not come). Safe to call twice. */
+  stop(): Promise<ProcessExit>;
+}
+
+/** The environment that points a subgraph at sandboxes a test started, with their public credentials. */
+export function sandboxEnv(dxp: SandboxHandle, px: SandboxHandle): Record<string, string> {
+  return {
+    DXP_BASE_URL: dxp.url,
+    DXP_CLIENT_ID: DXP_SANDBOX_CREDENTIALS.clientId,
+    DXP_CLIENT_SECRET: DXP_SANDBOX_CREDENTIALS.clientSecret,
+    PX_BASE_URL: px.url,
+    PX_TOKEN_URL: `${px.url}/oauth/token`,
+    PX_CLIENT_ID: PX_SANDBOX_CREDENTIALS.clientId,
+    PX_CLIENT_SECRET: PX_SANDBOX_CREDENTIALS.clientSecret,
+  };
+}
+
+/**
+ * Spawns the real entry point (`src/main.ts` through tsx) with only `env`
+ * (plus PATH and HOME, and a free port unless `env` names one), so nothing
+ * of the test runner's environment leaks in.
+ */
+function spawnMain(env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: projectRoot(),
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '',
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // A test that fails before stopping its process must not leave it running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
+  return child;
+}
+
+function exitOf(child: ChildProcess): Promise<ProcessExit> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve({ code: child.exitCode, signal: child.signalCode });
+      return;
+    }
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+}
+
+/**
+ * Starts the subgraph as its own process and resolves once it logs that it
+ * is ready, with the URL it logged (PORT=0: the OS picked the port).
+ */
+export async function startSubgraphProcess(
+  env: Record<string, string> = {},
+): Promise<SubgraphProcess> {
+  const child = spawnMain(env);
+  const exited = exitOf(child);
+  let output = '';
+  const records: Record<string, unknown>[] = [];
+  const waiters = new Set<{
+    matches: (record: Record<string, unknown>) => boolean;
+    resolve: (record: Record<string, unknown>) => void;
+  }>();
+
+  const stdout = child.stdout;
+  const stderr = child.stderr;
+  if (stdout === null || stderr === null) throw new Error('spawned with piped stdout and stderr');
+  stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  createInterface({ input: stdout }).on('line', (line) => {
+    output += `${line}\n`;
+    let record: Record<string, unknown>;
+    try {
+      record = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+    records.push(record);
+    for (const waiter of waiters) {
+      if (waiter.matches(record)) {
+        waiters.delete(waiter);
+        waiter.resolve(record);
+      }
+    }
+  });
+
+  const waitForLog: SubgraphProcess['waitForLog'] = (matches, timeoutMs = START_TIMEOUT_MS) => {
+    const already = records.find(matches);
+    if (already) return Promise.resolve(already);
+    return new Promise((resolve, reject) => {
+      const waiter = { matches, resolve: (record: Record<string, unknown>) => finish(record) };
+      const timer = setTimeout(() => {
+        waiters.delete(waiter);
+        reject(new Error(`no matching log line within ${timeoutMs} ms; output:\n${output}`));
+      }, timeoutMs);
+      const finish = (record: Record<string, unknown>) => {
+        clearTimeout(timer);
+        resolve(record);
+      };
+      waiters.add(waiter);
+      void exited.then((exit) => {
+        if (!waiters.delete(waiter)) return;
+        clearTimeout(timer);
+        reject(
+          new Error(
+            `the process exited (${exit.code ?? exit.signal ?? '?'}) before a matching log line; output:\n${output}`,
+          ),
+        );
+      });
+    });
+  };
+
+  let ready: Record<string, unknown>;
+  try {
+    ready = await waitForLog((record) => record['msg'] === READY_MESSAGE);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  const graphqlUrl = ready['url'];
+  if (typeof graphqlUrl !== 'string')
+    throw new Error(`the ready line must carry the GraphQL URL, but was: ${JSON.stringify(ready)}`);
+
+  const stop = async (): Promise<ProcessExit> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    try {
+      return await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return {
+    pid: child.pid ?? -1,
+    url: new URL(graphqlUrl).origin,
+    graphqlUrl,
+    records: () => [...records],
+    output: () => output,
+    waitForLog,
+    exited,
+    signal: (signal) => child.kill(signal),
+    stop,
+  };
+}
+
+/** Runs the entry point to its end (start-up that is meant to fail), with what it wrote. */
+export async function runSubgraphProcessToExit(
+  env: Record<string, string>,
+  timeoutMs = START_TIMEOUT_MS,
+): Promise<ProcessExit & { stdout: string; stderr: string }> {
+  const child = spawnMain(env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const exit = await exitOf(child);
+  clearTimeout(timer);
+  // 'exit' can come before the pipes are drained.
+  await Promise.all(
+    [child.stdout, child.stderr].map(
+      (stream) =>
+        new Promise<void>((resolve) => {
+          if (stream === null || stream.readableEnded) resolve();
+          else stream.once('end', () => resolve());
+        }),
+    ),
+  );
+  return { ...exit, stdout, stderr };
+}

@@ -1,0 +1,166 @@
+import { createConnection } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDxpSandbox } from '../src/sandbox/dxp/server.js';
+import { PX_ROUTES, startPxSandbox, type PxSandboxHandle } from '../src/sandbox/px/server.js';
+import type { SandboxHandle } from '../src/sandbox/sandbox-server.js';
+import { graphql } from './helpers/app.js';
+import {
+  COMPLETE_ORDER,
+  RCC_DISCLOSURE,
+  completeInput,
+  disclosureInput,
+  newOrderKey,
+} from './helpers/px-operations.js';
+import {
+  runSubgraphProcessToExit,
+  sandboxEnv,
+  startSubgraphProcess,
+} from './helpers/subgraph-process.js';
+
+interface Data {
+  [field: string]: Record<string, unknown> & { __typename: string };
+}
+
+/** Whether anything accepts a TCP connection at `url`'s host and port. */
+function acceptsConnections(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: hostname, port: Number(port) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('the subgraph process', () => {
+  let dxp: SandboxHandle;
+  let px: PxSandboxHandle;
+  beforeAll(async () => {
+    [dxp, px] = await Promise.all([startDxpSandbox(), startPxSandbox()]);
+  });
+  afterAll(async () => {
+    await Promise.all([dxp.close(), px.close()]);
+  });
+
+  it('on SIGTERM refuses new connections, finishes an in-flight completeOrder, and exits 0', async () => {
+    const subgraph = await startSubgraphProcess(sandboxEnv(dxp, px));
+    try {
+      const order = newOrderKey();
+      const disclosure = await graphql<Data>(
+        subgraph.graphqlUrl,
+        RCC_DISCLOSURE,
+        disclosureInput(order),
+      );
+      expect(disclosure.body.data?.['rccDisclosure']?.__typename).toBe('RccDisclosure');
+
+      // Px takes the order, then takes its time to say so.
+      px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 3_000 });
+      const completing = graphql<Data>(subgraph.graphqlUrl, COMPLETE_ORDER, completeInput(order));
+      await waitUntil(() => px.callCount(PX_ROUTES.completeOrder) === 1);
+
+      subgraph.signal('SIGTERM');
+      await subgraph.waitForLog((record) => String(record['msg']).startsWith('shutting down'));
+      // Once the process has said it is shutting down it no longer listens.
+      await waitUntil(async () => !(await acceptsConnections(subgraph.url)));
+
+      const completed = await completing;
+      expect(completed.status).toBe(200);
+      expect(completed.body.data?.['completeOrder']).toMatchObject({
+        __typename: 'OrderCompleted',
+        replayed: false,
+      });
+      expect(await subgraph.exited).toEqual({ code: 0, signal: null });
+      expect(px.submittedOrders()).toBeGreaterThanOrEqual(1);
+      expect(await acceptsConnections(subgraph.url)).toBe(false);
+      expect(subgraph.records().map((record) => record['msg'])).toContain('stopped');
+    } finally {
+      await subgraph.stop();
+    }
+  });
+
+  const badConfigurations: { env: Record<string, string>; variable: string; value: string }[] = [
+    { env: { PORT: 'abc' }, variable: 'PORT', value: 'abc' },
+    {
+      env: { DXP_BASE_URL: 'http://dxp.internal.example:8443' },
+      variable: 'DXP_CLIENT_ID',
+      value: 'dxp.internal.example',
+    },
+    { env: { PX_BASE_URL: 'ht!tp:/px-hidden-host' }, variable: 'PX_BASE_URL', value: 'px-hidden' },
+    {
+      env: { ROUTER_SECRET: 'tiny-secret' },
+      variable: 'ROUTER_SECRET',
+      value: 'tiny-secret',
+    },
+    {
+      env: { REDIS_URL: 'redis://:pa55word@[bad' },
+      variable: 'REDIS_URL',
+      value: 'pa55word',
+    },
+  ];
+  it.each(badConfigurations)(
+    'refuses to start with a bad $variable: one line naming it, not its value',
+    async ({ env, variable, value }) => {
+      const result = await runSubgraphProcessToExit(env);
+      expect(result.code).not.toBe(0);
+      expect(result.code).not.toBeNull();
+      expect(result.stdout).toBe('');
+      const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(variable);
+      expect(lines[0]).not.toContain(value);
+    },
+  );
+
+  it('with no upstream configured, starts the embedded sandboxes and answers the seed line', async () => {
+    const subgraph = await startSubgraphProcess({ NODE_ENV: 'development' });
+    try {
+      const messages = subgraph.records().map((record) => String(record['msg']));
+      expect(messages).toContain('DXP_BASE_URL not set: started the embedded dxp-ux sandbox');
+      expect(messages).toContain('PX_BASE_URL not set: started the embedded Px sandbox');
+
+      const response = await graphql<Data>(
+        subgraph.graphqlUrl,
+        `
+          query SeedLine {
+            mobileLine(businessId: "PR", msisdn: "16654555678") {
+              __typename
+              ... on MobileLine {
+                planType
+                plan {
+                  id
+                }
+                addons {
+                  id
+                }
+              }
+            }
+          }
+        `,
+      );
+      expect(response.body.errors).toBeUndefined();
+      expect(response.body.data?.['mobileLine']).toEqual({
+        __typename: 'MobileLine',
+        planType: 'POSTPAID',
+        plan: { id: 'PR_B2C_ULT_Extra_MB_Line' },
+        addons: [
+          { id: 'PR_B2C_Liberty_Home_Roadside_Assistance' },
+          { id: 'PR_B2C_Mobile_IntRmg_Voice' },
+          { id: 'PR_B2C_Mobile_Pospaid_International_Calling_Voice' },
+        ],
+      });
+      expect(await subgraph.stop()).toEqual({ code: 0, signal: null });
+    } finally {
+      await subgraph.stop();
+    }
+  });
+});
+
+async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
