@@ -1,0 +1,140 @@
+import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DXP_PRODUCT_ORDER_ROUTE } from '../../src/sandbox/dxp/server.js';
+import { graphql, type GraphQLResponse, type TestStack } from './app.js';
+
+/** Every field of a line and of each error MobileLineResult admits, so a test sees the whole answer. */
+const LINE_RESULT_SELECTION = `
+  __typename
+  ... on MobileLine {
+    businessId
+    msisdn
+    planType
+    plan { id name }
+    addons { id name prices { name description dutyFreeAmount { amount currency } } }
+  }
+  ... on Error { code message upstreamCode transactionId }
+  ... on LineNotFoundError { msisdn }
+  ... on InvalidFieldError { field }
+  ... on RateLimitedError { retryAfterSeconds }
+  ... on UpstreamUnavailableError { upstream retryAfterSeconds }
+`;
+
+export const MOBILE_LINE = `query MobileLine($businessId: BusinessId!, $msisdn: Msisdn!) {
+  mobileLine(businessId: $businessId, msisdn: $msisdn) { ${LINE_RESULT_SELECTION} }
+}`;
+
+export const MOBILE_LINES = `query MobileLines($businessId: BusinessId!, $msisdns: [Msisdn!]!) {
+  mobileLines(businessId: $businessId, msisdns: $msisdns) { ${LINE_RESULT_SELECTION} }
+}`;
+
+/** The operation a router sends to resolve MobileLine references. */
+export const MOBILE_LINE_ENTITIES =
+  'query($r:[_Any!]!){_entities(representations:$r){... on MobileLine{businessId msisdn plan{id} addons{id}}}}';
+
+/** One answer of MobileLineResult as the selection above reads it. */
+export interface LineResult {
+  __typename: string;
+  [field: string]: unknown;
+}
+
+export const DXP_ROUTE = DXP_PRODUCT_ORDER_ROUTE;
+
+/** Upstream calls `work` cost the stack's dxp-ux sandbox. */
+export async function dxpCallsDuring<T>(
+  stack: TestStack,
+  work: () => Promise<T>,
+): Promise<{ result: T; calls: number }> {
+  const before = stack.dxp.callCount(DXP_ROUTE);
+  const result = await work();
+  return { result, calls: stack.dxp.callCount(DXP_ROUTE) - before };
+}
+
+export async function queryLine(
+  stack: TestStack,
+  businessId: string,
+  msisdn: string,
+  headers: Record<string, string> = {},
+): Promise<{ line: LineResult; response: GraphQLResponse<{ mobileLine: LineResult }> }> {
+  const response = await graphql<{ mobileLine: LineResult }>(
+    stack.graphqlUrl,
+    MOBILE_LINE,
+    { businessId, msisdn },
+    headers,
+  );
+  const line = response.body.data?.mobileLine;
+  if (!line) {
+    throw new Error(`mobileLine gave no data: ${JSON.stringify(response.body.errors)}`);
+  }
+  return { line, response };
+}
+
+export async function queryLines(
+  stack: TestStack,
+  businessId: string,
+  msisdns: string[],
+): Promise<GraphQLResponse<{ mobileLines: LineResult[] }>> {
+  return graphql<{ mobileLines: LineResult[] }>(stack.graphqlUrl, MOBILE_LINES, {
+    businessId,
+    msisdns,
+  });
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** The body as text; '' for a bodiless request like dxp-ux's GET. */
+  body: string;
+}
+
+export interface RecordingProxy {
+  url: string;
+  recorded: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * A pass-through proxy in front of an upstream sandbox that records what the
+ * upstream actually receives, so a test checks the wire, not the client's
+ * intentions. Point the subgraph's base URL at `url`.
+ */
+export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
+  const recorded: RecordedRequest[] = [];
+  const server = createServer((incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      recorded.push({
+        method: incoming.method ?? '',
+        path: incoming.url ?? '',
+        headers: incoming.headers,
+        body,
+      });
+      const forwarded = httpRequest(
+        new URL(incoming.url ?? '/', target),
+        { method: incoming.method, headers: incoming.headers },
+        (answer) => {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        },
+      );
+      forwarded.on('error', () => outgoing.destroy());
+      forwarded.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    recorded,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+}
