@@ -5,7 +5,10 @@ import type { MobileLineResolvers } from '../src/generated/resolvers-types.js';
 export const MobileLine: MobileLineResolvers = {
   async __resolveReference({ businessId, msisdn }, { loaders }) {
     const line = await resultOrTypedError(() => loaders.lineByKey.load({ businessId, msisdn }));
-    if (!('__typename' in line)) return line;
+    // @apollo/subgraph marks the object it is given with its __typename, in
+    // place: a copy keeps the loader's and the cache's shared record unmarked,
+    // or the next read of the line would take it for a typed error.
+    if (!('__typename' in line)) return { ...line };
     // An entity has no result union to carry the error in: a line that does
     // not exist is null, as federation expects; anything else is an error the
     // client can tell apart by its code (UPSTREAM_UNAVAILABLE, ...).
