@@ -94,6 +94,47 @@ describe('_entities for MobileLine over HTTP, as a router fetches them', () => {
   });
 });
 
+describe('_entities for MobileLine with malformed keys', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0' });
+  });
+  afterAll(() => stack.close());
+
+  // Representations are `_Any`: no scalar has checked their key fields, so
+  // the reference resolver must, before a malformed key costs a call.
+  it('answers a malformed key as a bad input in its own slot, without a dxp-ux call', async () => {
+    const representations: Record<string, unknown>[] = [
+      SEED,
+      { businessId: 'PR', msisdn: 'abc/../16654555678' },
+      { businessId: 'pr', msisdn: '16654555678' },
+      { businessId: 'PR', msisdn: 16654555678 },
+      { businessId: 'PR' },
+    ];
+    const { result, calls } = await dxpCallsDuring(stack, () =>
+      graphql<{ _entities: (EntityLine | null)[] }>(stack.graphqlUrl, MOBILE_LINE_ENTITIES, {
+        r: representations.map((key) => ({ __typename: 'MobileLine', ...key })),
+      }),
+    );
+    expect(calls).toBe(1);
+    expect(result.body.data?._entities).toEqual([SEED_ENTITY, null, null, null, null]);
+    const errors = result.body.errors ?? [];
+    expect(errors.map((error) => error.path)).toEqual([
+      ['_entities', 1],
+      ['_entities', 2],
+      ['_entities', 3],
+      ['_entities', 4],
+    ]);
+    for (const error of errors) expect(error.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(errors.map((error) => error.message)).toEqual([
+      expect.stringContaining('Msisdn must be 8 to 15 digits'),
+      expect.stringContaining('BusinessId must be two upper-case letters'),
+      expect.stringContaining('Msisdn must be 8 to 15 digits'),
+      expect.stringContaining('Msisdn must be 8 to 15 digits'),
+    ]);
+  });
+});
+
 describe('_entities beside the other line fields, with the cross-request cache on', () => {
   let stack: TestStack;
   beforeAll(async () => {
