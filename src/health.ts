@@ -1,7 +1,9 @@
 import { connect } from 'node:net';
+import type { Redis } from 'ioredis';
 
 /**
- * Readiness: every upstream answers a TCP connection and no circuit is open.
+ * Readiness: every upstream answers a TCP connection, no circuit is open and
+ * Redis, when configured, answers.
  * A connect is the cheapest check that proves the network path without
  * spending a real upstream call (dxp-ux needs an msisdn, Px a token).
  */
@@ -26,6 +28,32 @@ export function tcpReachable(name: string, url: string, timeoutMs = 1000): Readi
         socket.once('connect', () => done(true));
         socket.once('error', () => done(false));
       }),
+  };
+}
+
+/**
+ * Redis answers a PING in time. A connection that is not up is failing at
+ * once: a PING would only wait in ioredis's offline queue.
+ */
+export function redisAnswers(name: string, redis: Redis, timeoutMs = 1000): ReadinessCheck {
+  return {
+    name,
+    check: async () => {
+      if (redis.status !== 'ready') return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const answered = redis.ping().then(
+        () => true,
+        () => false,
+      );
+      try {
+        return await Promise.race([answered, timedOut]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
   };
 }
 

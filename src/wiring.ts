@@ -1,11 +1,15 @@
 import type { Config, UpstreamCredentials } from './config.js';
-import { tcpReachable, type ReadinessCheck } from './health.js';
+import { redisAnswers, tcpReachable, type ReadinessCheck } from './health.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { createOrderSubmitter } from './orders/complete-order.js';
 import type { Services } from './services.js';
-import { createMemoryLineCache } from './store/line-cache.js';
+import type { OrderJournal } from './store/journal.js';
+import { createMemoryLineCache, type LineCache } from './store/line-cache.js';
 import { createMemoryJournal } from './store/memory-journal.js';
+import { closeRedisConnection, createRedisConnection, redisTarget } from './store/redis-client.js';
+import { createRedisJournal } from './store/redis-journal.js';
+import { createRedisLineCache } from './store/redis-line-cache.js';
 import { createDxpClient } from './upstreams/dxp/client.js';
 import { createUpstreamHttp } from './upstreams/http.js';
 import { createPxClient } from './upstreams/px/client.js';
@@ -39,7 +43,8 @@ export function createWiring(
   const dxpHttp = createUpstreamHttp('DXP', metrics);
   const pxHttp = createUpstreamHttp('PX', metrics);
 
-  const journal = createMemoryJournal();
+  const stores = createStores(config, logger, metrics);
+  const { journal } = stores;
   const px = createPxClient({
     baseUrl: upstreams.px.baseUrl,
     tokenUrl: upstreams.px.tokenUrl,
@@ -62,7 +67,7 @@ export function createWiring(
       metrics,
     }),
     px,
-    lineCache: createMemoryLineCache({ ttlSeconds: config.addonsCacheTtlSeconds, metrics }),
+    lineCache: stores.lineCache,
     journal,
     // A claim outlives the longest a submission can take, so it never lapses under a live one.
     orders: createOrderSubmitter(
@@ -76,6 +81,7 @@ export function createWiring(
     tcpReachable('px', upstreams.px.baseUrl),
     { name: 'dxp-circuit', check: async () => !dxpResilience.isOpen() },
     { name: 'px-circuit', check: async () => !pxResilience.isOpen() },
+    ...stores.readinessChecks,
   ];
 
   return {
@@ -88,6 +94,43 @@ export function createWiring(
         services.lineCache.close(),
         services.journal.close(),
       ]);
+      await stores.close();
     },
+  };
+}
+
+interface Stores {
+  journal: OrderJournal;
+  lineCache: LineCache;
+  readinessChecks: ReadinessCheck[];
+  /** Closes what the stores share (the Redis connection), after the stores themselves. */
+  close(): Promise<void>;
+}
+
+/**
+ * The journal and the line cache: in memory for one replica, or on one Redis
+ * connection that every replica shares, so a duplicate completeOrder on
+ * another replica finds the claim and the order.
+ */
+function createStores(config: Config, logger: Logger, metrics: Metrics): Stores {
+  const ttlSeconds = config.addonsCacheTtlSeconds;
+  if (config.redisUrl === null) {
+    return {
+      journal: createMemoryJournal(),
+      lineCache: createMemoryLineCache({ ttlSeconds, metrics }),
+      readinessChecks: [],
+      close: () => Promise.resolve(),
+    };
+  }
+  const redis = createRedisConnection(config.redisUrl, logger);
+  logger.info(
+    { redis: redisTarget(config.redisUrl) },
+    'REDIS_URL set: the order journal and the line cache are shared through Redis',
+  );
+  return {
+    journal: createRedisJournal(redis),
+    lineCache: createRedisLineCache(redis, { ttlSeconds, metrics, logger }),
+    readinessChecks: [redisAnswers('redis', redis)],
+    close: () => closeRedisConnection(redis),
   };
 }

@@ -1,0 +1,59 @@
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { REDIS_KEY_PREFIX } from '../src/store/redis-client.js';
+import { graphql, startTestStack } from './helpers/app.js';
+import {
+  COMPLETE_ORDER,
+  RCC_DISCLOSURE,
+  completeInput,
+  disclosureInput,
+  newOrderKey,
+} from './helpers/px-operations.js';
+import { REDIS_AVAILABLE, useRedisServer } from './helpers/redis-server.js';
+
+describe.skipIf(!REDIS_AVAILABLE)('the subgraph with REDIS_URL', () => {
+  const redis = useRedisServer();
+  /** A plain connection, without the service's key prefix, to look at what the service wrote. */
+  const observer = () =>
+    redis.adopt(new Redis(redis.url(), { lazyConnect: false, maxRetriesPerRequest: 1 }));
+  const clientCount = async (connection: Redis) =>
+    String(await connection.call('CLIENT', 'LIST'))
+      .split('\n')
+      .filter((line) => line.trim() !== '').length;
+
+  it('backs the journal and the line cache with one connection, closed with the app', async () => {
+    const look = observer();
+    const before = await clientCount(look);
+    const stack = await startTestStack({ REDIS_URL: redis.url() });
+    try {
+      const ready = await fetch(`${stack.app.url}/health/ready`);
+      expect(await ready.json()).toMatchObject({ ready: true, checks: { redis: 'ok' } });
+      expect(await clientCount(look)).toBe(before + 1);
+
+      const order = newOrderKey();
+      await graphql(stack.graphqlUrl, RCC_DISCLOSURE, disclosureInput(order));
+      const completed = await graphql(stack.graphqlUrl, COMPLETE_ORDER, completeInput(order));
+      expect(completed.body.data?.['completeOrder']).toMatchObject({
+        __typename: 'OrderCompleted',
+      });
+      await graphql(
+        stack.graphqlUrl,
+        `
+          {
+            mobileLine(businessId: "PR", msisdn: "16654555678") {
+              __typename
+            }
+          }
+        `,
+      );
+
+      const orderKey = `${REDIS_KEY_PREFIX}order:${order.partnerOrderId}`;
+      expect(await look.exists(orderKey)).toBe(1);
+      expect(await look.exists(`${REDIS_KEY_PREFIX}line:PR:16654555678`)).toBe(1);
+    } finally {
+      await stack.close();
+    }
+    // Redis drops a client that sent QUIT just after answering it.
+    await expect.poll(() => clientCount(look), { timeout: 5_000 }).toBe(before);
+  });
+});
