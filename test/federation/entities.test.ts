@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DXP_PRODUCT_ORDER_ROUTE } from '../../src/sandbox/dxp/server.js';
+import { graphql, startTestStack, type TestStack } from '../helpers/app.js';
+import {
+  COMPLETE_ORDER,
+  RCC_DISCLOSURE,
+  completeInput,
+  disclosureInput,
+  newOrderKey,
+} from '../helpers/px-operations.js';
+
+/** What a router sends to resolve references of every entity this subgraph owns, in one fetch. */
+const ENTITIES = `query Entities($representations: [_Any!]!) {
+  _entities(representations: $representations) {
+    __typename
+    ... on MobileLine { businessId msisdn plan { id } }
+    ... on Order { partnerOrderId transactionId orderNumber status }
+    ... on RccDisclosure { partnerOrderId transactionId expiresAt }
+  }
+}`;
+
+type Representation = { __typename: string } & Record<string, string>;
+type Entity = ({ __typename: string } & Record<string, unknown>) | null;
+
+const line = (msisdn: string): Representation => ({
+  __typename: 'MobileLine',
+  businessId: 'PR',
+  msisdn,
+});
+const order = (partnerOrderId: string): Representation => ({ __typename: 'Order', partnerOrderId });
+const disclosure = (partnerOrderId: string, transactionId: string): Representation => ({
+  __typename: 'RccDisclosure',
+  partnerOrderId,
+  transactionId,
+});
+
+const SEED_LINE = {
+  __typename: 'MobileLine',
+  businessId: 'PR',
+  msisdn: '16654555678',
+  plan: { id: 'PR_B2C_ULT_Extra_MB_Line' },
+};
+
+describe('_entities for every resolvable entity, batched, null for an unknown key', () => {
+  let stack: TestStack;
+  const placed = newOrderKey();
+  const unknown = newOrderKey();
+  let orderNumber: string;
+
+  const fetchEntities = (representations: Representation[]) =>
+    graphql<{ _entities: Entity[] }>(stack.graphqlUrl, ENTITIES, { representations });
+
+  /** Upstream calls and journal reads one `_entities` fetch cost. */
+  async function costOf(representations: Representation[]) {
+    const { journal } = stack.app.wiring.services;
+    const orderReads = vi.spyOn(journal, 'orders');
+    const disclosureReads = vi.spyOn(journal, 'disclosure');
+    const dxpBefore = stack.dxp.callCount(DXP_PRODUCT_ORDER_ROUTE);
+    const pxBefore = Object.values(stack.px.calls()).reduce((sum, count) => sum + count, 0);
+    try {
+      const response = await fetchEntities(representations);
+      return {
+        response,
+        dxpCalls: stack.dxp.callCount(DXP_PRODUCT_ORDER_ROUTE) - dxpBefore,
+        pxCalls: Object.values(stack.px.calls()).reduce((sum, count) => sum + count, 0) - pxBefore,
+        orderReads: orderReads.mock.calls.map(([ids]) => [...ids]),
+        disclosureReads: disclosureReads.mock.calls.length,
+      };
+    } finally {
+      orderReads.mockRestore();
+      disclosureReads.mockRestore();
+    }
+  }
+
+  beforeAll(async () => {
+    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0' });
+    // An order taken through this subgraph, so the journal holds it and its disclosure.
+    const retrieved = await graphql<{ rccDisclosure: { __typename: string } }>(
+      stack.graphqlUrl,
+      RCC_DISCLOSURE,
+      disclosureInput(placed),
+    );
+    expect(retrieved.body.data?.rccDisclosure.__typename).toBe('RccDisclosure');
+    const completed = await graphql<{
+      completeOrder: { __typename: string; order: { orderNumber: string } };
+    }>(stack.graphqlUrl, COMPLETE_ORDER, completeInput(placed));
+    expect(completed.body.data?.completeOrder.__typename).toBe('OrderCompleted');
+    orderNumber = completed.body.data!.completeOrder.order.orderNumber;
+  });
+  afterAll(() => stack.close());
+
+  it('resolves Order references from the journal in one read, duplicates once, misses as null', async () => {
+    const cost = await costOf([
+      order(placed.partnerOrderId),
+      order(unknown.partnerOrderId),
+      order(placed.partnerOrderId),
+    ]);
+    expect(cost.response.body.errors).toBeUndefined();
+    const expected = {
+      __typename: 'Order',
+      partnerOrderId: placed.partnerOrderId,
+      transactionId: placed.transactionId,
+      orderNumber,
+      status: 'ACKNOWLEDGED',
+    };
+    expect(cost.response.body.data?._entities).toEqual([expected, null, expected]);
+    expect(cost.orderReads).toEqual([[placed.partnerOrderId, unknown.partnerOrderId]]);
+    expect(cost.pxCalls).toBe(0);
+  });
+
+  it('resolves RccDisclosure references by their pair, a changed pair being a miss', async () => {
+    const cost = await costOf([
+      disclosure(placed.partnerOrderId, placed.transactionId),
+      disclosure(placed.partnerOrderId, unknown.transactionId),
+      disclosure(placed.partnerOrderId, placed.transactionId),
+      disclosure(unknown.partnerOrderId, unknown.transactionId),
+    ]);
+    expect(cost.response.body.errors).toBeUndefined();
+    const entities = cost.response.body.data?._entities ?? [];
+    expect(entities.map((entity) => entity?.['__typename'] ?? null)).toEqual([
+      'RccDisclosure',
+      null,
+      'RccDisclosure',
+      null,
+    ]);
+    expect(entities[0]).toMatchObject({
+      partnerOrderId: placed.partnerOrderId,
+      transactionId: placed.transactionId,
+    });
+    expect(entities[2]).toEqual(entities[0]);
+    // DataLoader asked the journal once per distinct pair, and Px not at all.
+    expect(cost.disclosureReads).toBe(3);
+    expect(cost.pxCalls).toBe(0);
+  });
+
+  it('resolves mixed types in one call, in order, each a value or null', async () => {
+    const cost = await costOf([
+      line('16654555678'),
+      order(placed.partnerOrderId),
+      disclosure(placed.partnerOrderId, placed.transactionId),
+      line('17875559876'),
+      order(unknown.partnerOrderId),
+      line('16654555678'),
+      disclosure(unknown.partnerOrderId, placed.transactionId),
+      order(placed.partnerOrderId),
+    ]);
+    expect(cost.response.status).toBe(200);
+    expect(cost.response.body.errors).toBeUndefined();
+    const entities = cost.response.body.data?._entities ?? [];
+    expect(entities.map((entity) => entity?.['__typename'] ?? null)).toEqual([
+      'MobileLine',
+      'Order',
+      'RccDisclosure',
+      null,
+      null,
+      'MobileLine',
+      null,
+      'Order',
+    ]);
+    expect(entities[0]).toEqual(SEED_LINE);
+    expect(entities[5]).toEqual(SEED_LINE);
+    expect(entities[1]).toMatchObject({ partnerOrderId: placed.partnerOrderId, orderNumber });
+    expect(entities[7]).toEqual(entities[1]);
+    // One dxp-ux call per distinct line (the unknown one answers 404), one journal read for the orders.
+    expect(cost.dxpCalls).toBe(2);
+    expect(cost.orderReads).toEqual([[placed.partnerOrderId, unknown.partnerOrderId]]);
+    expect(cost.pxCalls).toBe(0);
+  });
+});
