@@ -1,48 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DXP_SANDBOX_CREDENTIALS, startDxpSandbox } from '../src/sandbox/dxp/server.js';
-import { PX_SANDBOX_CREDENTIALS, startPxSandbox } from '../src/sandbox/px/server.js';
+import { DXP_SANDBOX_CREDENTIALS } from '../src/sandbox/dxp/server.js';
+import { PX_SANDBOX_CREDENTIALS } from '../src/sandbox/px/server.js';
 import { graphql, startTestStack, type TestStack } from './helpers/app.js';
 import {
   MOBILE_LINE,
   MOBILE_LINES,
   MOBILE_LINE_ENTITIES,
-  startRecordingProxy,
+  startRecordedStack,
   type RecordingProxy,
 } from './helpers/lines.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-/**
- * The subgraph in front of a recording proxy in front of the dxp-ux sandbox,
- * so a test sees the X-Correlation-ID dxp-ux received. No line cache: every
- * query reaches dxp-ux.
- */
-async function startRecordedStack(): Promise<{ stack: TestStack; proxy: RecordingProxy }> {
-  const dxp = await startDxpSandbox();
-  const px = await startPxSandbox();
-  const proxy = await startRecordingProxy(dxp.url);
-  const stack = await startTestStack(
-    { DXP_BASE_URL: proxy.url, ADDONS_CACHE_TTL_S: '0', BREAKER_THRESHOLD: '1000' },
-    { shared: { dxp, px } },
-  );
-  return {
-    proxy,
-    stack: {
-      ...stack,
-      async close() {
-        await stack.close();
-        await proxy.close();
-        await Promise.all([dxp.close(), px.close()]);
-      },
-    },
-  };
-}
-
 describe('X-Correlation-ID from the client to dxp-ux and back', () => {
   let stack: TestStack;
   let proxy: RecordingProxy;
   beforeAll(async () => {
-    ({ stack, proxy } = await startRecordedStack());
+    // No line cache: every query reaches dxp-ux.
+    ({ stack, proxy } = await startRecordedStack({
+      ADDONS_CACHE_TTL_S: '0',
+      BREAKER_THRESHOLD: '1000',
+    }));
   });
   afterAll(() => stack.close());
 

@@ -6,7 +6,7 @@ import type { CallContext } from '../upstreams/call-context.js';
 import type { LineKey, MobileLineRecord } from '../upstreams/dxp/types.js';
 
 /** dxp-ux has no batch endpoint: a batch fans out to one GET per distinct line, this many at a time. */
-const UPSTREAM_CONCURRENCY = 10;
+export const LINE_FETCH_CONCURRENCY = 10;
 /** The most lines one query may ask for (mobileLines' limit), so one batch can hold them all. */
 const MAX_BATCH_SIZE = 50;
 
@@ -50,7 +50,7 @@ export function createLineByKeyLoader(
     async (keys) => {
       const hits = await Promise.all(keys.map(cached));
       return pMap(keys, (key, index) => hits[index] ?? fetchAndStore(key), {
-        concurrency: UPSTREAM_CONCURRENCY,
+        concurrency: LINE_FETCH_CONCURRENCY,
       });
     },
     { cacheKeyFn: lineKeyString, maxBatchSize: MAX_BATCH_SIZE, name: 'lineByKey' },

@@ -1,7 +1,8 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DXP_PRODUCT_ORDER_ROUTE } from '../../src/sandbox/dxp/server.js';
-import { graphql, type GraphQLResponse, type TestStack } from './app.js';
+import { DXP_PRODUCT_ORDER_ROUTE, startDxpSandbox } from '../../src/sandbox/dxp/server.js';
+import { startPxSandbox } from '../../src/sandbox/px/server.js';
+import { graphql, startTestStack, type GraphQLResponse, type TestStack } from './app.js';
 
 /** Every field of a line and of each error MobileLineResult admits, so a test sees the whole answer. */
 const LINE_RESULT_SELECTION = `
@@ -91,6 +92,8 @@ export interface RecordedRequest {
 export interface RecordingProxy {
   url: string;
   recorded: RecordedRequest[];
+  /** The most requests the upstream had in hand at once. */
+  maxInFlight: () => number;
   close(): Promise<void>;
 }
 
@@ -101,7 +104,14 @@ export interface RecordingProxy {
  */
 export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
   const recorded: RecordedRequest[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server = createServer((incoming, outgoing) => {
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    outgoing.once('close', () => {
+      inFlight -= 1;
+    });
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
@@ -129,6 +139,7 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
   return {
     url: `http://127.0.0.1:${port}`,
     recorded,
+    maxInFlight: () => maxInFlight,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -136,5 +147,29 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
           resolve();
         });
       }),
+  };
+}
+
+/**
+ * The subgraph in front of a recording proxy in front of the dxp-ux sandbox,
+ * so a test sees what dxp-ux received; `close` stops all three.
+ */
+export async function startRecordedStack(
+  env: Record<string, string> = {},
+): Promise<{ stack: TestStack; proxy: RecordingProxy }> {
+  const dxp = await startDxpSandbox();
+  const px = await startPxSandbox();
+  const proxy = await startRecordingProxy(dxp.url);
+  const stack = await startTestStack({ ...env, DXP_BASE_URL: proxy.url }, { shared: { dxp, px } });
+  return {
+    proxy,
+    stack: {
+      ...stack,
+      async close() {
+        await stack.close();
+        await proxy.close();
+        await Promise.all([dxp.close(), px.close()]);
+      },
+    },
   };
 }
