@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DXP_PRODUCT_ORDER_PATH } from '../src/sandbox/dxp/server.js';
+import { PX_ROUTES } from '../src/sandbox/px/server.js';
+import { graphql, startTestStack, type GraphQLResponse, type TestStack } from './helpers/app.js';
+import { RCC_DISCLOSURE, disclosureInput, newOrderKey } from './helpers/px-operations.js';
+
+/** Limits set to numbers no message would carry by chance. */
+const LIMITS = {
+  QUERY_MAX_DEPTH: '4',
+  QUERY_MAX_ALIASES: '6',
+  QUERY_MAX_DIRECTIVES: '5',
+  QUERY_MAX_TOKENS: '173',
+  QUERY_MAX_COST: '97',
+};
+const LINE_ROUTE = `GET ${DXP_PRODUCT_ORDER_PATH}`;
+
+const MISSPELT_FIELD = `{ mobileLin(businessId: "PR", msisdn: "16654555678") { __typename } }`;
+
+/** Every error of a response, and a stack trace anywhere in its text, in one place. */
+function expectNoStackTrace(response: GraphQLResponse) {
+  const text = JSON.stringify(response.body);
+  expect(text).not.toMatch(/stacktrace/i);
+  expect(text).not.toMatch(/\bat .+\.(?:ts|js):\d+/);
+  expect(text).not.toMatch(/node_modules|src\//);
+}
+
+describe('production mode (NODE_ENV=production) over HTTP', () => {
+  let production: TestStack;
+  let development: TestStack;
+  beforeAll(async () => {
+    [production, development] = await Promise.all([
+      startTestStack({ NODE_ENV: 'production' }),
+      startTestStack({ NODE_ENV: 'development' }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([production.close(), development.close()]);
+  });
+
+  it('refuses introspection, by __schema and by __type, and still answers __typename', async () => {
+    for (const query of [
+      '{ __schema { queryType { name } types { name } } }',
+      '{ __type(name: "MobileLine") { fields { name } } }',
+    ]) {
+      const response = await graphql(production.graphqlUrl, query);
+      expect(response.body.data ?? null).toBeNull();
+      expect(response.body.errors?.[0]?.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(response.body.errors?.[0]?.message).toMatch(/introspection/i);
+      expectNoStackTrace(response);
+    }
+    const typename = await graphql(production.graphqlUrl, '{ __typename }');
+    expect(typename.body).toEqual({ data: { __typename: 'Query' } });
+
+    const allowed = await graphql(development.graphqlUrl, '{ __schema { queryType { name } } }');
+    expect(allowed.body.errors).toBeUndefined();
+  });
+
+  it('leaves field suggestions out of validation errors but keeps their message', async () => {
+    const response = await graphql(production.graphqlUrl, MISSPELT_FIELD);
+    expect(response.status).toBe(400);
+    const [error] = response.body.errors ?? [];
+    expect(error?.message).toBe('Cannot query field "mobileLin" on type "Query".');
+    expect(error?.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(JSON.stringify(response.body)).not.toContain('Did you mean');
+    expectNoStackTrace(response);
+
+    // The same mistake in development is answered with the suggestion.
+    const suggested = await graphql(development.graphqlUrl, MISSPELT_FIELD);
+    expect(suggested.body.errors?.[0]?.message).toContain('Did you mean "mobileLine"');
+  });
+
+  it('keeps the message of a deliberate input error (a malformed Msisdn)', async () => {
+    const response = await graphql(
+      production.graphqlUrl,
+      `
+        {
+          mobileLine(businessId: "PR", msisdn: "12ab") {
+            __typename
+          }
+        }
+      `,
+    );
+    const [error] = response.body.errors ?? [];
+    expect(error?.message).toContain("Msisdn must be 8 to 15 digits (E.164 without '+')");
+    expect(error?.extensions?.['code']).toBe('GRAPHQL_VALIDATION_FAILED');
+    expectNoStackTrace(response);
+  });
+
+  it('serves no landing page on GET /graphql', async () => {
+    const response = await fetch(production.graphqlUrl, { headers: { accept: 'text/html' } });
+    const body = await response.text();
+    expect(response.headers.get('content-type') ?? '').not.toContain('text/html');
+    expect(body).not.toMatch(/<html|sandbox|embeddable/i);
+
+    const landing = await fetch(development.graphqlUrl, { headers: { accept: 'text/html' } });
+    expect(landing.headers.get('content-type')).toContain('text/html');
+  });
+
+  it('masks an unexpected error to a generic message, INTERNAL_SERVER_ERROR and the correlation id', async () => {
+    // Px answers 200 with an amount that passes its wire shape but no Decimal
+    // can carry (16 integer digits): a broken invariant, not a typed outcome.
+    const order = newOrderKey();
+    production.px.injectFault(PX_ROUTES.retrieveRcc, {
+      kind: 'status',
+      status: 200,
+      body: {
+        transactionId: order.transactionId,
+        partnerOrderId: order.partnerOrderId,
+        preparedAt: new Date().toISOString(),
+        rcc: {
+          sections: [{ title: 'Monthly charges', text: 'Internet is too much per month.' }],
+          charges: [
+            {
+              name: 'Internet',
+              amount: '1234567890123456',
+              currency: 'USD',
+              recurrence: 'MONTHLY',
+            },
+          ],
+          taxEstimate: null,
+        },
+      },
+    });
+    const correlationId = 'production-mode-masking-1';
+    const response = await graphql(production.graphqlUrl, RCC_DISCLOSURE, disclosureInput(order), {
+      'x-correlation-id': correlationId,
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.body.errors?.length).toBeGreaterThan(0);
+    for (const error of response.body.errors ?? []) {
+      expect(error.message).toBe(`Internal server error (correlation id ${correlationId})`);
+      expect(error.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', correlationId });
+    }
+    expect(JSON.stringify(response.body)).not.toContain('Decimal');
+    expectNoStackTrace(response);
+
+    // What the client does not see is in the log, under the same correlation id.
+    const logged = production.logs
+      .records()
+      .find(
+        (record) =>
+          record['correlationId'] === correlationId &&
+          record['msg'] === 'unexpected error while executing an operation',
+      );
+    expect(logged).toBeDefined();
+  });
+
+  it('refuses operations over each limit without revealing the configured number', async () => {
+    const limited = await startTestStack({ NODE_ENV: 'production', ...LIMITS });
+    const line = 'mobileLine(businessId: "PR", msisdn: "16654555678")';
+    const aliased = Array.from({ length: 8 }, (_, index) => `l${index}: ${line} { __typename }`);
+    const operations: Record<keyof typeof LIMITS, { query: string; refusal: RegExp }> = {
+      QUERY_MAX_DEPTH: {
+        query: `{ order(partnerOrderId: "PO-1") { disclosure { charges { amount { amount } } } } }`,
+        refusal: /deep|depth/i,
+      },
+      QUERY_MAX_ALIASES: { query: `{ ${aliased.join(' ')} }`, refusal: /alias/i },
+      QUERY_MAX_DIRECTIVES: {
+        query: `{ ${line} @include(if: true) { __typename @include(if: true) ... on MobileLine @include(if: true) { planType @include(if: true) msisdn @include(if: true) plan @include(if: true) { id } } } }`,
+        refusal: /directive/i,
+      },
+      QUERY_MAX_TOKENS: { query: `{ ${'__typename '.repeat(200)} }`, refusal: /large|token/i },
+      QUERY_MAX_COST: {
+        query: `{ mobileLines(businessId: "PR", msisdns: ["16654555678"]) { ... on MobileLine { addons { prices { ${'name description '.repeat(30)} } } } } }`,
+        refusal: /expensive|cost|complex/i,
+      },
+    };
+    try {
+      for (const [limit, { query, refusal }] of Object.entries(operations)) {
+        const response = await graphql(limited.graphqlUrl, query);
+        const summary = `${limit}: ${JSON.stringify(response.body).slice(0, 300)}`;
+        expect(response.status, summary).toBe(400);
+        const errors = response.body.errors ?? [];
+        expect(
+          errors.some((error) => refusal.test(error.message)),
+          summary,
+        ).toBe(true);
+        for (const error of errors) {
+          expect(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED'], summary).toContain(
+            error.extensions?.['code'],
+          );
+          for (const configured of Object.values(LIMITS))
+            expect(error.message, summary).not.toMatch(new RegExp(`\\b${configured}\\b`));
+        }
+        expectNoStackTrace(response);
+      }
+      expect(limited.dxp.callCount(LINE_ROUTE)).toBe(0);
+    } finally {
+      await limited.close();
+    }
+  });
+});
