@@ -3,6 +3,9 @@ import graphqlPlugin from '@graphql-eslint/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+// One graphql-config for every .graphql file: @graphql-eslint keeps the first it loads for the whole run.
+const graphQLConfig = { schema: 'schema/*.graphql', documents: 'schema/operations/*.graphql' };
+
 export default tseslint.config(
   {
     ignores: [
@@ -42,10 +45,11 @@ export default tseslint.config(
     extends: [js.configs.recommended, prettier],
   },
   {
-    files: ['schema/**/*.graphql'],
+    // The SDL only: schema/operations/ holds client documents, schema/published/ a printed copy.
+    files: ['schema/*.graphql'],
     languageOptions: {
       parser: graphqlPlugin.parser,
-      parserOptions: { graphQLConfig: { schema: 'schema/*.graphql' } },
+      parserOptions: { graphQLConfig },
     },
     plugins: { '@graphql-eslint': graphqlPlugin },
     rules: {
@@ -70,5 +74,15 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The example operations, checked as a client's documents against the SDL.
+    files: ['schema/operations/*.graphql'],
+    languageOptions: {
+      parser: graphqlPlugin.parser,
+      parserOptions: { graphQLConfig },
+    },
+    plugins: { '@graphql-eslint': graphqlPlugin },
+    rules: graphqlPlugin.configs['flat/operations-recommended'].rules,
   },
 );
