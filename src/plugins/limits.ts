@@ -2,7 +2,12 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import type { GraphQLFormattedError, ValidationRule } from 'graphql';
+import type {
+  GraphQLError,
+  GraphQLFormattedError,
+  ValidationContext,
+  ValidationRule,
+} from 'graphql';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -19,6 +24,11 @@ export interface QueryLimits {
  * cost levels, since a router's `_entities` fetch is `... on MobileLine {...}`
  * under a list; what a client cannot nest is fields. Rejections never state
  * a configured limit.
+ *
+ * graphql-armor throws its rejections by default, which Apollo answers as an
+ * unexpected error (500, logged without the request); reported to the
+ * validation context instead, they are validation errors (400). Aliases of
+ * `__typename`, which armor lets through by default, count like any other.
  */
 export function queryLimits(limits: QueryLimits): {
   validationRules: ValidationRule[];
@@ -30,18 +40,36 @@ export function queryLimits(limits: QueryLimits): {
         n: limits.maxDepth,
         flattenFragments: true,
         ignoreIntrospection: true,
-        exposeLimits: false,
+        ...rejectAsValidationError('the operation is nested too deeply.'),
       }),
       costLimitRule({
         maxCost: limits.maxCost,
         flattenFragments: true,
         ignoreIntrospection: true,
-        exposeLimits: false,
+        ...rejectAsValidationError('the operation is too expensive.'),
       }),
-      maxAliasesRule({ n: limits.maxAliases, exposeLimits: false }),
-      maxDirectivesRule({ n: limits.maxDirectives, exposeLimits: false }),
+      maxAliasesRule({
+        n: limits.maxAliases,
+        allowList: [],
+        ...rejectAsValidationError('the operation has too many aliases.'),
+      }),
+      maxDirectivesRule({
+        n: limits.maxDirectives,
+        ...rejectAsValidationError('the operation has too many directives.'),
+      }),
     ],
     parseOptions: { maxTokens: limits.maxTokens },
+  };
+}
+
+function rejectAsValidationError(errorMessage: string) {
+  return {
+    exposeLimits: false,
+    errorMessage,
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => context?.reportError(error),
+    ],
   };
 }
 
