@@ -25,7 +25,11 @@ describe('X-Correlation-ID from the client to dxp-ux and back', () => {
   afterAll(() => stack.close());
 
   /** Runs one mobileLines query; answers the id echoed and the ids dxp-ux received for it. */
-  async function correlate(headers: Record<string, string>, msisdns: string[]) {
+  async function correlate(
+    headers: Record<string, string>,
+    msisdns: string[],
+    expectedCalls = msisdns.length,
+  ) {
     const first = proxy.recorded.length;
     const response = await graphql(
       stack.graphqlUrl,
@@ -38,7 +42,7 @@ describe('X-Correlation-ID from the client to dxp-ux and back', () => {
     const sentToDxp = proxy.recorded
       .slice(first)
       .map((request) => request.headers['x-correlation-id']);
-    expect(sentToDxp).toHaveLength(msisdns.length);
+    expect(sentToDxp).toHaveLength(expectedCalls);
     return { echoed: response.headers.get('x-correlation-id'), sentToDxp };
   }
 
@@ -49,6 +53,13 @@ describe('X-Correlation-ID from the client to dxp-ux and back', () => {
       '17875550101',
       '17875559876',
     ]);
+    expect(echoed).toBe(id);
+    expect(sentToDxp).toEqual([id, id, id]);
+  });
+
+  it('sends the same id on every attempt of a retried call', async () => {
+    const id = 'retried-call-0001';
+    const { echoed, sentToDxp } = await correlate({ 'X-Correlation-ID': id }, ['17875550500'], 3);
     expect(echoed).toBe(id);
     expect(sentToDxp).toEqual([id, id, id]);
   });

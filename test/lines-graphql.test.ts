@@ -231,6 +231,13 @@ describe('Query.mobileLines over HTTP', () => {
     expect(calls).toBe(5);
   });
 
+  it('answers an empty list with an empty list, without a call', async () => {
+    const { result, calls } = await dxpCallsDuring(stack, () => queryLines(stack, 'PR', []));
+    expect(calls).toBe(0);
+    expect(result.body.errors).toBeUndefined();
+    expect(result.body.data?.mobileLines).toEqual([]);
+  });
+
   it(`answers ${MAX_LINES_PER_QUERY} distinct lines with one call each`, async () => {
     const asked = Array.from(
       { length: MAX_LINES_PER_QUERY },

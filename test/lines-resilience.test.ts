@@ -47,7 +47,8 @@ describe('the dxp-ux circuit breaker through GraphQL', () => {
     stack = await startTestStack({
       ADDONS_CACHE_TTL_S: '0',
       BREAKER_THRESHOLD: '2',
-      BREAKER_HALF_OPEN_S: '1',
+      // Long enough that the circuit is surely still open for the query right after it opens.
+      BREAKER_HALF_OPEN_S: '3',
     });
   });
   afterAll(() => stack.close());
@@ -72,7 +73,7 @@ describe('the dxp-ux circuit breaker through GraphQL', () => {
     });
 
     // Past BREAKER_HALF_OPEN_S, one probe goes to dxp-ux; its success closes the circuit.
-    await sleep(1_200);
+    await sleep(3_200);
     const probe = await dxpCallsDuring(stack, () => queryLine(stack, SEED.businessId, SEED.msisdn));
     expect(probe.calls).toBe(1);
     expect(probe.result.line.__typename).toBe('MobileLine');
