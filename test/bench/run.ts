@@ -1,0 +1,492 @@
+import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { DXP_SANDBOX_CREDENTIALS } from '../../src/sandbox/dxp/server.js';
+import { PX_SANDBOX_CREDENTIALS } from '../../src/sandbox/px/server.js';
+import { startChild, type BenchChild } from './ipc.js';
+import { SCENARIOS, SEND_BENCH_RCC, type Scenario } from './scenarios.js';
+import type { UpstreamCounts, UpstreamUrls } from './upstreams-process.js';
+
+/**
+ * `npm run bench`: the subgraph against a raw node:http proxy doing the same
+ * upstream work, each in its own process, driven by autocannon over loopback,
+ * subject and baseline interleaved (A B A B) so drift hits both. CPU per
+ * request comes from each server process's own accounting.
+ *
+ * Env: BENCH_DURATION_S (5), BENCH_ROUNDS (2), BENCH_WARMUP_S (2),
+ * BENCH_CONNECTIONS (50), BENCH_SOAK_S (20; 0 skips the RSS check),
+ * BENCH_ONLY (run scenarios whose name contains it), BENCH_PROFILE=1
+ * (the subgraph runs with --cpu-prof; profiles land in test/bench/results/).
+ */
+const settings = {
+  durationS: numberEnv('BENCH_DURATION_S', 5),
+  rounds: numberEnv('BENCH_ROUNDS', 2),
+  warmupS: numberEnv('BENCH_WARMUP_S', 2),
+  connections: numberEnv('BENCH_CONNECTIONS', 50),
+  soakS: numberEnv('BENCH_SOAK_S', 20),
+  only: process.env['BENCH_ONLY'] ?? '',
+  profile: process.env['BENCH_PROFILE'] === '1',
+};
+const RESULTS_DIR = fileURLToPath(new URL('results/', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// Inside the repo so the build finds node_modules and package.json; where no linter looks.
+const BUILD_DIR = `${REPO_ROOT}node_modules/.cache/ordering-subgraph-bench`;
+
+/** The subgraph runs compiled, like `npm start`: tsx's loader adds work to every closure. */
+function buildSubgraph(): void {
+  execFileSync(
+    `${REPO_ROOT}node_modules/.bin/tsc`,
+    ['-p', 'tsconfig.build.json', '--outDir', BUILD_DIR, '--sourceMap', 'false'],
+    { cwd: REPO_ROOT, stdio: 'inherit' },
+  );
+}
+
+function numberEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name}: expected a number`);
+  return value;
+}
+
+type SubjectName = 'subgraph' | 'raw proxy';
+
+interface Sample {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuMicros: number;
+  maxRssBytes: number;
+  tokenGrants: number;
+  failures: number;
+}
+
+interface Figures {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuMicrosPerRequest: number;
+  peakRssMb: number;
+  upstreamCallsPerQuery: number;
+  tokenGrants: number;
+  failures: number;
+  requests: number;
+}
+
+interface ScenarioResult {
+  name: string;
+  meaning: string;
+  expectedUpstreamCalls: number;
+  subgraph: Figures;
+  raw: Figures;
+  ratio: { cpu: number; requestsPerSecond: number; p50: number; p99: number; peakRss: number };
+}
+
+interface Target {
+  target: string;
+  met: boolean;
+  detail: string;
+}
+
+function upstreamCallsOf(scenario: Scenario, counts: UpstreamCounts): number {
+  if (scenario.raw.path === '/lines') return counts.dxpCalls;
+  return (
+    (counts.pxCalls['POST /pxRetrieveRCC'] ?? 0) + (counts.pxCalls['POST /pxGetRCCAcceptance'] ?? 0)
+  );
+}
+
+interface Subject {
+  name: SubjectName;
+  child: BenchChild;
+  url: string;
+  body: string;
+}
+
+async function drive(subject: Subject, durationS: number) {
+  return autocannon({
+    url: subject.url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: subject.body,
+    connections: settings.connections,
+    duration: durationS,
+  });
+}
+
+async function measure(
+  subject: Subject,
+  scenario: Scenario,
+  upstreams: BenchChild,
+): Promise<Sample> {
+  const [countsBefore, usageBefore] = await Promise.all([
+    upstreams.ask<UpstreamCounts>('counts'),
+    subject.child.usage(),
+  ]);
+  const result = await drive(subject, settings.durationS);
+  // Requests still in flight when autocannon stops finish (and cost CPU) now.
+  await sleep(200 + scenario.upstreamLatencyMs * 4);
+  const [countsAfter, usageAfter] = await Promise.all([
+    upstreams.ask<UpstreamCounts>('counts'),
+    subject.child.usage(),
+  ]);
+  return {
+    requests: result.requests.total,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuMicros: usageAfter.cpuMicros - usageBefore.cpuMicros,
+    maxRssBytes: usageAfter.maxRssBytes,
+    tokenGrants: countsAfter.tokenGrants - countsBefore.tokenGrants,
+    failures: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+function summarize(samples: Sample[]): Omit<Figures, 'upstreamCallsPerQuery'> {
+  const sum = (pick: (sample: Sample) => number) =>
+    samples.reduce((total, sample) => total + pick(sample), 0);
+  const mean = (pick: (sample: Sample) => number) => sum(pick) / samples.length;
+  const requests = sum((sample) => sample.requests);
+  return {
+    requestsPerSecond: mean((sample) => sample.rps),
+    p50Ms: mean((sample) => sample.p50),
+    p99Ms: mean((sample) => sample.p99),
+    cpuMicrosPerRequest: sum((sample) => sample.cpuMicros) / requests,
+    peakRssMb: Math.max(...samples.map((sample) => sample.maxRssBytes)) / 2 ** 20,
+    tokenGrants: sum((sample) => sample.tokenGrants),
+    failures: sum((sample) => sample.failures),
+    requests,
+  };
+}
+
+/** Requests autocannon abandoned are still being served; counting waits for them to finish. */
+async function untilUpstreamsQuiet(upstreams: BenchChild): Promise<void> {
+  const total = (counts: UpstreamCounts) =>
+    counts.dxpCalls + Object.values(counts.pxCalls).reduce((sum, calls) => sum + calls, 0);
+  let last = total(await upstreams.ask<UpstreamCounts>('counts'));
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    await sleep(200);
+    const now = total(await upstreams.ask<UpstreamCounts>('counts'));
+    if (now === last) return;
+    last = now;
+  }
+}
+
+/**
+ * Upstream calls of a few queries sent one at a time after the warm-up: exact,
+ * where counting under load also counts the calls of requests autocannon
+ * abandons when it stops.
+ */
+async function upstreamCallsPerQuery(
+  subject: Subject,
+  scenario: Scenario,
+  upstreams: BenchChild,
+): Promise<number> {
+  const queries = 5;
+  await untilUpstreamsQuiet(upstreams);
+  const before = await upstreams.ask<UpstreamCounts>('counts');
+  for (let query = 0; query < queries; query += 1) await assertAnswers(subject, scenario);
+  const after = await upstreams.ask<UpstreamCounts>('counts');
+  return (upstreamCallsOf(scenario, after) - upstreamCallsOf(scenario, before)) / queries;
+}
+
+/** One request by hand before any load: a wrong answer must not be benchmarked. */
+async function assertAnswers(subject: Subject, scenario: Scenario): Promise<void> {
+  const response = await fetch(subject.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: subject.body,
+  });
+  const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown };
+  const value = Object.values(body.data ?? {})[0];
+  const results = (Array.isArray(value) ? value : [value]) as { __typename?: string }[];
+  const good =
+    response.status === 200 &&
+    body.errors === undefined &&
+    results.length === scenario.results &&
+    results.every((result) => result.__typename === scenario.resultType);
+  if (!good) {
+    throw new Error(
+      `${subject.name} answered ${scenario.name} wrongly: ${JSON.stringify(body).slice(0, 400)}`,
+    );
+  }
+}
+
+function subgraphEnv(urls: UpstreamUrls, cacheTtlS: number): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    BENCH_BUILD_DIR: BUILD_DIR,
+    ADDONS_CACHE_TTL_S: String(cacheTtlS),
+    DXP_BASE_URL: urls.dxp,
+    DXP_CLIENT_ID: DXP_SANDBOX_CREDENTIALS.clientId,
+    DXP_CLIENT_SECRET: DXP_SANDBOX_CREDENTIALS.clientSecret,
+    PX_BASE_URL: urls.px,
+    PX_TOKEN_URL: `${urls.px}/oauth/token`,
+    PX_CLIENT_ID: PX_SANDBOX_CREDENTIALS.clientId,
+    PX_CLIENT_SECRET: PX_SANDBOX_CREDENTIALS.clientSecret,
+  };
+}
+
+const ratio = (subject: number, baseline: number) => (baseline === 0 ? NaN : subject / baseline);
+
+async function runScenario(
+  scenario: Scenario,
+  subjects: { subgraph: Subject; raw: Subject },
+  upstreams: BenchChild,
+): Promise<ScenarioResult> {
+  await upstreams.ask('setLatency', scenario.upstreamLatencyMs);
+  const order = [subjects.subgraph, subjects.raw];
+  for (const subject of order) await assertAnswers(subject, scenario);
+  for (const subject of order) {
+    if (settings.warmupS > 0) await drive(subject, settings.warmupS);
+  }
+  const exactCalls = {
+    subgraph: await upstreamCallsPerQuery(subjects.subgraph, scenario, upstreams),
+    raw: await upstreamCallsPerQuery(subjects.raw, scenario, upstreams),
+  };
+  const samples: Record<SubjectName, Sample[]> = { subgraph: [], 'raw proxy': [] };
+  for (let round = 0; round < settings.rounds; round += 1) {
+    for (const subject of order) {
+      samples[subject.name].push(await measure(subject, scenario, upstreams));
+      process.stderr.write('.');
+    }
+  }
+  const subgraph = { ...summarize(samples.subgraph), upstreamCallsPerQuery: exactCalls.subgraph };
+  const raw = { ...summarize(samples['raw proxy']), upstreamCallsPerQuery: exactCalls.raw };
+  return {
+    name: scenario.name,
+    meaning: scenario.meaning,
+    expectedUpstreamCalls: scenario.upstreamCalls,
+    subgraph,
+    raw,
+    ratio: {
+      cpu: ratio(subgraph.cpuMicrosPerRequest, raw.cpuMicrosPerRequest),
+      requestsPerSecond: ratio(subgraph.requestsPerSecond, raw.requestsPerSecond),
+      p50: ratio(subgraph.p50Ms, raw.p50Ms),
+      p99: ratio(subgraph.p99Ms, raw.p99Ms),
+      peakRss: ratio(subgraph.peakRssMb, raw.peakRssMb),
+    },
+  };
+}
+
+/** Two equal runs of the uncached one-line load: the second must not need more memory. */
+async function soak(subject: Subject) {
+  const runs: { peakRssMb: number; rssMb: number; requests: number }[] = [];
+  for (let run = 0; run < 2; run += 1) {
+    const result = await drive(subject, settings.soakS);
+    await sleep(500);
+    const usage = await subject.child.usage();
+    runs.push({
+      peakRssMb: usage.maxRssBytes / 2 ** 20,
+      rssMb: usage.rssBytes / 2 ** 20,
+      requests: result.requests.total,
+    });
+    process.stderr.write('.');
+  }
+  return runs;
+}
+
+function evaluateTargets(
+  results: ScenarioResult[],
+  soakRuns: Awaited<ReturnType<typeof soak>> | null,
+  totalSubgraphGrants: number,
+): Target[] {
+  const byName = new Map(results.map((result) => [result.name, result]));
+  const targets: Target[] = [];
+  const uncached = byName.get('one line, uncached');
+  if (uncached) {
+    targets.push({
+      target: 'one line, uncached: CPU/request ≤ 2.0× raw proxy',
+      met: uncached.ratio.cpu <= 2,
+      detail: `${uncached.ratio.cpu.toFixed(2)}×`,
+    });
+  }
+  const cached = byName.get('one line, cached');
+  if (cached) {
+    targets.push({
+      target: 'one line, cached: throughput ≥ 0.8× raw proxy',
+      met: cached.ratio.requestsPerSecond >= 0.8,
+      detail: `${cached.ratio.requestsPerSecond.toFixed(2)}×`,
+    });
+  }
+  const slow = byName.get('ordering flow, 20 ms upstream');
+  if (slow) {
+    const margin = slow.subgraph.p99Ms - slow.raw.p99Ms;
+    targets.push({
+      target: '20 ms upstream: p99 ≤ raw proxy p99 + 5 ms',
+      met: margin <= 5,
+      detail: `${slow.subgraph.p99Ms.toFixed(1)} ms vs ${slow.raw.p99Ms.toFixed(1)} ms (${margin >= 0 ? '+' : ''}${margin.toFixed(1)} ms)`,
+    });
+  }
+  const fanOut = results.filter((result) => /^(mobileLines|_entities)/.test(result.name));
+  if (fanOut.length > 0) {
+    const exact = fanOut.every(
+      (result) => result.subgraph.upstreamCallsPerQuery === result.expectedUpstreamCalls,
+    );
+    targets.push({
+      target: 'mobileLines and _entities: upstream calls per query = distinct lines',
+      met: exact,
+      detail: fanOut
+        .map((result) => `${result.name}: ${result.subgraph.upstreamCallsPerQuery.toFixed(2)}`)
+        .join(', '),
+    });
+    const perLine = results
+      .filter((result) => result.name.startsWith('mobileLines'))
+      .map((result) => ({
+        name: result.name,
+        micros: result.subgraph.cpuMicrosPerRequest / result.expectedUpstreamCalls,
+      }));
+    targets.push({
+      target: 'mobileLines: CPU per line falls as lines grow',
+      met: perLine.every(
+        (entry, index) => index === 0 || entry.micros < (perLine[index - 1]?.micros ?? 0),
+      ),
+      detail: perLine
+        .map((entry) => `${entry.name}: ${entry.micros.toFixed(0)} µs/line`)
+        .join(', '),
+    });
+  }
+  targets.push({
+    target: 'one token grant per token lifetime (subgraph, whole run)',
+    met: totalSubgraphGrants <= 1,
+    detail: `${String(totalSubgraphGrants)} grant(s)`,
+  });
+  if (soakRuns?.[0] && soakRuns[1]) {
+    const [first, second] = soakRuns;
+    const growth = second.peakRssMb - first.peakRssMb;
+    targets.push({
+      target: `no RSS growth across two ${String(settings.soakS)} s runs`,
+      // Peak RSS only grows; a few MB of allocator noise is not a leak.
+      met: growth <= Math.max(4, first.peakRssMb * 0.03),
+      detail: `peak ${first.peakRssMb.toFixed(1)} → ${second.peakRssMb.toFixed(1)} MB, now ${first.rssMb.toFixed(1)} → ${second.rssMb.toFixed(1)} MB`,
+    });
+  }
+  return targets;
+}
+
+function table(results: ScenarioResult[]): string {
+  const fixed = (value: number, digits = 0) => value.toFixed(digits);
+  const lines = [
+    '| scenario | server | req/s | p50 ms | p99 ms | CPU µs/req | peak RSS MB | upstream calls/query | token grants | CPU × raw | req/s × raw | p99 × raw |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ];
+  for (const result of results) {
+    for (const [name, figures] of [
+      ['raw proxy', result.raw],
+      ['subgraph', result.subgraph],
+    ] as const) {
+      const ratios =
+        name === 'subgraph'
+          ? [
+              fixed(result.ratio.cpu, 2),
+              fixed(result.ratio.requestsPerSecond, 2),
+              fixed(result.ratio.p99, 2),
+            ]
+          : ['1', '1', '1'];
+      lines.push(
+        `| ${result.name} | ${name} | ${fixed(figures.requestsPerSecond)} | ${fixed(figures.p50Ms, 1)} | ${fixed(figures.p99Ms, 1)} | ${fixed(figures.cpuMicrosPerRequest)} | ${fixed(figures.peakRssMb)} | ${fixed(figures.upstreamCallsPerQuery, 2)} | ${String(figures.tokenGrants)} | ${ratios.join(' | ')} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const scenarios = SCENARIOS.filter((scenario) => scenario.name.includes(settings.only));
+  const startedAt = new Date();
+  process.stderr.write(
+    `bench: ${String(scenarios.length)} scenarios, ${String(settings.rounds)}×${String(settings.durationS)} s each per server, ${String(settings.connections)} connections\n`,
+  );
+
+  buildSubgraph();
+  const upstreams = await startChild('./upstreams-process.ts', {});
+  const urls = JSON.parse(upstreams.url) as UpstreamUrls;
+  const profileArgs = settings.profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}profiles`]
+    : [];
+  const [rawChild, uncachedChild, cachedChild] = await Promise.all([
+    startChild('./raw-proxy.ts', { BENCH_DXP_URL: urls.dxp, BENCH_PX_URL: urls.px }),
+    startChild('./subgraph-process.ts', subgraphEnv(urls, 0), { execArgv: profileArgs }),
+    startChild('./subgraph-process.ts', subgraphEnv(urls, 60), { execArgv: profileArgs }),
+  ]);
+
+  try {
+    await fetch(uncachedChild.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(SEND_BENCH_RCC),
+    });
+    const results: ScenarioResult[] = [];
+    for (const scenario of scenarios) {
+      const subgraphChild = scenario.subgraph === 'cached' ? cachedChild : uncachedChild;
+      results.push(
+        await runScenario(
+          scenario,
+          {
+            subgraph: {
+              name: 'subgraph',
+              child: subgraphChild,
+              url: subgraphChild.url,
+              body: JSON.stringify(scenario.graphql),
+            },
+            raw: {
+              name: 'raw proxy',
+              child: rawChild,
+              url: `${rawChild.url}${scenario.raw.path}`,
+              body: JSON.stringify(scenario.raw.body),
+            },
+          },
+          upstreams,
+        ),
+      );
+    }
+
+    await upstreams.ask('setLatency', 0);
+    const seedLine = scenarios.find((scenario) => scenario.name === 'one line, uncached');
+    const soakRuns =
+      settings.soakS > 0 && seedLine
+        ? await soak({
+            name: 'subgraph',
+            child: uncachedChild,
+            url: uncachedChild.url,
+            body: JSON.stringify(seedLine.graphql),
+          })
+        : null;
+    // Grants of both subgraph processes over the whole run, warm-ups included.
+    const counts = await upstreams.ask<UpstreamCounts>('counts');
+    const subgraphGrants = counts.tokenGrants - (await rawChild.ask<number>('tokenGrants'));
+    const targets = evaluateTargets(results, soakRuns, subgraphGrants);
+
+    const markdown = table(results);
+    process.stdout.write(`\n\n${markdown}\n\n`);
+    for (const target of targets) {
+      process.stdout.write(
+        `${target.met ? 'met    ' : 'NOT MET'}  ${target.target}: ${target.detail}\n`,
+      );
+    }
+    const failures = results.filter((result) => result.subgraph.failures + result.raw.failures > 0);
+    for (const result of failures) {
+      process.stdout.write(
+        `warning: ${result.name} had failed requests (subgraph ${String(result.subgraph.failures)}, raw ${String(result.raw.failures)})\n`,
+      );
+    }
+
+    await mkdir(RESULTS_DIR, { recursive: true });
+    const file = `${RESULTS_DIR}bench-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`;
+    await writeFile(
+      file,
+      `${JSON.stringify({ startedAt, node: process.version, settings, results, soak: soakRuns, targets, table: markdown }, null, 2)}\n`,
+    );
+    process.stdout.write(`\nresults: ${file}\n`);
+  } finally {
+    await Promise.allSettled([rawChild.stop(), uncachedChild.stop(), cachedChild.stop()]);
+    await upstreams.stop();
+  }
+}
+
+await main();
