@@ -1,0 +1,41 @@
+import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'graphql';
+import { projectRoot } from '../../src/project-root.js';
+import { loadTypeDefs } from '../../src/schema.js';
+
+/** The subgraph SDL as last published on purpose: what routers and clients were promised. */
+export const PUBLISHED_SCHEMA_PATH = join(
+  projectRoot(),
+  'schema',
+  'published',
+  'ordering-subgraph.graphql',
+);
+
+export const PUBLISH_COMMAND = 'npm run schema:publish';
+
+/** The subgraph SDL as this code serves it on `_service { sdl }`. */
+export function currentSubgraphSdl(): string {
+  return `${printSubgraphSchema(buildSubgraphSchema({ typeDefs: loadTypeDefs() }))}\n`;
+}
+
+export function readPublishedSdl(): string {
+  return readFileSync(PUBLISHED_SCHEMA_PATH, 'utf8');
+}
+
+/** Every change from `before` to `after`, as GraphQL Inspector rates it for clients. */
+export function schemaChanges(before: string, after: string): Promise<Change[]> {
+  return diff(
+    buildSubgraphSchema({ typeDefs: parse(before) }),
+    buildSubgraphSchema({ typeDefs: parse(after) }),
+  );
+}
+
+/** The changes that would break a client or a router written against `before`, one line each. */
+export async function breakingChanges(before: string, after: string): Promise<string[]> {
+  return (await schemaChanges(before, after))
+    .filter((change) => change.criticality.level === CriticalityLevel.Breaking)
+    .map((change) => `${change.type} at ${change.path ?? 'the schema'}: ${change.message}`);
+}
