@@ -1,0 +1,75 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { CORRELATION_HEADER } from '../../src/correlation.js';
+import { ROUTER_SECRET_HEADER } from '../../src/http/router-secret.js';
+import { projectRoot } from '../../src/project-root.js';
+import { PUBLISHED_SCHEMA_PATH } from './published-schema.js';
+import { EXAMPLE_ROUTING_URLS } from './supergraph.js';
+
+const folder = join(projectRoot(), 'schema', 'supergraph');
+const read = (file: string) => readFileSync(join(folder, file), 'utf8');
+
+/** `key: 30s` under a YAML block that starts with `block:`, in seconds. */
+function secondsUnder(yaml: string, block: RegExp): number {
+  const match = new RegExp(`${block.source}[\\s\\S]*?timeout: (\\d+)s`).exec(yaml);
+  if (!match?.[1]) throw new Error(`no timeout under ${block.source}`);
+  return Number(match[1]);
+}
+
+describe('schema/supergraph/supergraph.yaml (rover)', () => {
+  const yaml = read('supergraph.yaml');
+  const subgraphs = [
+    ...yaml.matchAll(/^ {2}(\w+):\n {4}routing_url: (\S+)\n {4}schema:\n {6}file: (\S+)$/gm),
+  ].map(([, name, url, file]) => ({ name, url, file: resolve(folder, file ?? '') }));
+
+  it('routes to the subgraphs npm run compose composes, from files that exist', () => {
+    expect(Object.fromEntries(subgraphs.map(({ name, url }) => [name, url]))).toEqual(
+      EXAMPLE_ROUTING_URLS,
+    );
+    for (const { file } of subgraphs) expect(existsSync(file), file).toBe(true);
+    expect(subgraphs.find(({ name }) => name === 'ordering')?.file).toBe(PUBLISHED_SCHEMA_PATH);
+  });
+
+  it('asks rover for the composition version this project composes with', () => {
+    const installed = (
+      JSON.parse(
+        readFileSync(join(projectRoot(), 'node_modules/@apollo/composition/package.json'), 'utf8'),
+      ) as { version: string }
+    ).version;
+    expect(yaml).toContain(`federation_version: =${installed}\n`);
+  });
+});
+
+describe('schema/supergraph/router.yaml (Apollo Router)', () => {
+  const yaml = read('router.yaml');
+
+  it('sends the ordering subgraph its secret and every subgraph the correlation id', () => {
+    expect(yaml).toMatch(
+      new RegExp(
+        `subgraphs:\\n {4}ordering:\\n {6}request:\\n(?: *#.*\\n)* {8}- insert:\\n {12}name: ${ROUTER_SECRET_HEADER}\\n {12}value: \\$\\{env\\.ROUTER_SECRET\\}\\n`,
+        'i',
+      ),
+    );
+    expect(yaml).toMatch(
+      new RegExp(
+        `all:\\n {4}request:\\n(?: *#.*\\n)* {6}- propagate:\\n {10}named: ${CORRELATION_HEADER}\\n`,
+      ),
+    );
+  });
+
+  it('finds the ordering subgraph where the supergraph says, unless told otherwise', () => {
+    expect(yaml).toContain(
+      `ordering: \${env.ORDERING_SUBGRAPH_URL:-${EXAMPLE_ROUTING_URLS.ordering}}\n`,
+    );
+  });
+
+  it("waits for the ordering subgraph longer than the subgraph's own deadline, and the client longer still", () => {
+    const deadlineSeconds = loadConfig({}).requestDeadlineMs / 1000;
+    const ordering = secondsUnder(yaml, /traffic_shaping:[\s\S]*?subgraphs:\n {4}ordering:/);
+    const router = secondsUnder(yaml, /traffic_shaping:\n {2}router:/);
+    expect(ordering).toBeGreaterThan(deadlineSeconds);
+    expect(router).toBeGreaterThan(ordering);
+  });
+});
