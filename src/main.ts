@@ -1,8 +1,13 @@
 import { startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 
-/** How long in-flight requests (a completeOrder among them) get to finish after SIGTERM. */
-const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * After SIGTERM, in-flight requests get as long as a request may take
+ * (REQUEST_DEADLINE_MS) and this margin to finish: a completeOrder that Px is
+ * still answering must be journaled, not cut off between Px taking the order
+ * and the journal recording it.
+ */
+const SHUTDOWN_MARGIN_MS = 2_000;
 
 async function main(): Promise<void> {
   let config;
@@ -27,10 +32,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     app.logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');
+    const graceMs = config.requestDeadlineMs + SHUTDOWN_MARGIN_MS;
     const forced = setTimeout(() => {
-      app.logger.error('in-flight requests did not finish within the grace period; exiting');
+      app.logger.error({ graceMs }, 'in-flight requests did not finish within the grace period');
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
+    }, graceMs);
     forced.unref();
     app.close().then(
       () => {

@@ -80,6 +80,40 @@ describe('the subgraph process', () => {
     }
   });
 
+  it('exits within its grace period when a request never finishes, saying so', async () => {
+    // The grace period is REQUEST_DEADLINE_MS and a small margin.
+    const subgraph = await startSubgraphProcess({
+      ...sandboxEnv(dxp, px),
+      REQUEST_DEADLINE_MS: '500',
+    });
+    const { hostname, port } = new URL(subgraph.url);
+    const stalled = createConnection({ host: hostname, port: Number(port) });
+    try {
+      stalled.on('error', () => undefined);
+      await new Promise<void>((resolve) => stalled.once('connect', () => resolve()));
+      // A request whose body never arrives holds its connection open. The
+      // server's 100 Continue says it has taken the request on.
+      const continued = new Promise<void>((resolve) =>
+        stalled.once('data', (chunk: Buffer) => {
+          if (chunk.toString('utf8').startsWith('HTTP/1.1 100')) resolve();
+        }),
+      );
+      stalled.write(
+        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n',
+      );
+      await continued;
+      stalled.write('{"query":');
+      subgraph.signal('SIGTERM');
+      expect(await subgraph.exited).toEqual({ code: 1, signal: null });
+      expect(subgraph.records().map((record) => record['msg'])).toContain(
+        'in-flight requests did not finish within the grace period',
+      );
+    } finally {
+      stalled.destroy();
+      await subgraph.stop();
+    }
+  });
+
   const badConfigurations: { env: Record<string, string>; variable: string; value: string }[] = [
     { env: { PORT: 'abc' }, variable: 'PORT', value: 'abc' },
     {
