@@ -162,8 +162,12 @@ function paymentUnavailable(details: Omit<PxErrorDetails, 'upstreamCode'>): Type
   };
 }
 
-/** Statuses after which the same request, sent again, may well succeed. */
-const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+/**
+ * Statuses after which the same request, sent again, may well succeed. A 429
+ * is Px refusing at its door, so a read waits out its Retry-After like a 503,
+ * and a write's error tells the agent how long to wait.
+ */
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
 export type PxErrorOutcome =
   | { kind: 'typed'; error: TypedError }

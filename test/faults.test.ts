@@ -1,0 +1,451 @@
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PX_ROUTES } from '../src/sandbox/px/server.js';
+import type { SandboxFault } from '../src/sandbox/sandbox-server.js';
+import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { DXP_ROUTE, queryLine, type LineResult } from './helpers/lines.js';
+import {
+  COMPLETE_ORDER,
+  RCC_ACCEPTANCE,
+  RCC_DISCLOSURE,
+  completeInput,
+  disclosureInput,
+  newOrderKey,
+} from './helpers/px-operations.js';
+
+/**
+ * What the network and the upstreams can do wrong, through GraphQL over HTTP
+ * against both sandboxes: refused connections, resets, hangs, 5xx storms,
+ * rate limits, a dead token endpoint, the circuit breaker, and completeOrder
+ * under every one of them. Outcomes are asserted by the calls each sandbox
+ * counted, not by the clock.
+ */
+
+type Result = Record<string, unknown> & { __typename: string };
+interface Data {
+  [root: string]: Result;
+}
+
+/** Px operations other than completeOrder select no `upstream`; their code says it all. */
+const PX_UNAVAILABLE = { __typename: 'UpstreamUnavailableError', code: 'UPSTREAM_UNAVAILABLE' };
+
+const FRESH_LINES = ['17875550101', '17875550102', '16654555678'];
+
+/** An origin nothing listens on: a port the OS handed out, then closed. */
+async function closedOrigin(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address !== 'object') throw new Error('no port to close');
+  return `http://127.0.0.1:${address.port}`;
+}
+
+const pxOrderCalls = (stack: TestStack) =>
+  [PX_ROUTES.retrieveRcc, PX_ROUTES.sendRcc, PX_ROUTES.getRccAcceptance, PX_ROUTES.completeOrder]
+    .map((route) => stack.px.callCount(route))
+    .reduce((sum, count) => sum + count, 0);
+
+async function run(stack: TestStack, query: string, variables: Record<string, unknown>) {
+  const response = await graphql<Data>(stack.graphqlUrl, query, variables);
+  expect(response.status).toBe(200);
+  expect(response.body.errors).toBeUndefined();
+  const [result] = Object.values(response.body.data ?? {});
+  if (result === undefined) throw new Error('no result in the answer');
+  return result;
+}
+
+async function prepared(stack: TestStack) {
+  const order = newOrderKey();
+  const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(order));
+  expect(disclosure.__typename).toBe('RccDisclosure');
+  return order;
+}
+
+const acceptance = (stack: TestStack, order: ReturnType<typeof newOrderKey>) =>
+  run(stack, RCC_ACCEPTANCE, { order });
+
+const retryAfterDate = (seconds: number) => new Date(Date.now() + seconds * 1000).toUTCString();
+
+async function metricsText(stack: TestStack): Promise<string> {
+  return (await fetch(`${stack.app.url}/metrics`)).text();
+}
+
+async function readiness(stack: TestStack) {
+  const response = await fetch(`${stack.app.url}/health/ready`);
+  return {
+    status: response.status,
+    body: (await response.json()) as { checks: Record<string, string> },
+  };
+}
+
+describe('unreachable upstreams', () => {
+  it('answers UpstreamUnavailableError for dxp-ux when its port refuses connections', async () => {
+    const stack = await startTestStack({ DXP_BASE_URL: await closedOrigin() });
+    try {
+      const { line } = await queryLine(stack, 'PR', '16654555678');
+      expect(line).toMatchObject({ __typename: 'UpstreamUnavailableError', upstream: 'DXP' });
+      expect(stack.dxp.callCount(DXP_ROUTE)).toBe(0);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('answers UpstreamUnavailableError for Px when its port refuses connections', async () => {
+    const stack = await startTestStack({ PX_BASE_URL: await closedOrigin() });
+    try {
+      const order = newOrderKey();
+      const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(order));
+      expect(disclosure).toMatchObject(PX_UNAVAILABLE);
+      const status = await acceptance(stack, order);
+      expect(status).toMatchObject(PX_UNAVAILABLE);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('answers UpstreamUnavailableError without calling Px when the token endpoint refuses connections', async () => {
+    const stack = await startTestStack({ PX_TOKEN_URL: `${await closedOrigin()}/oauth/token` });
+    try {
+      const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(newOrderKey()));
+      expect(disclosure).toMatchObject(PX_UNAVAILABLE);
+      expect(pxOrderCalls(stack)).toBe(0);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('answers UpstreamUnavailableError without calling Px when the token endpoint answers 503', async () => {
+    const stack = await startTestStack();
+    try {
+      stack.px.injectFault(PX_ROUTES.token, { kind: 'status', status: 503 }, 10);
+      const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(newOrderKey()));
+      expect(disclosure).toMatchObject(PX_UNAVAILABLE);
+      expect(stack.px.callCount(PX_ROUTES.token)).toBeGreaterThanOrEqual(1);
+      expect(pxOrderCalls(stack)).toBe(0);
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('resets, hangs, storms and rate limits', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({
+      ADDONS_CACHE_TTL_S: '0',
+      BREAKER_THRESHOLD: '1000',
+      DXP_TIMEOUT_MS: '300',
+      PX_TIMEOUT_MS: '300',
+    });
+  });
+  afterAll(() => stack.close());
+
+  const dxpCallsFor = async (fault: SandboxFault, times: number) => {
+    stack.dxp.clearFaults();
+    stack.dxp.injectFault(DXP_ROUTE, fault, times);
+    const before = stack.dxp.callCount(DXP_ROUTE);
+    const { line } = await queryLine(stack, 'PR', '16654555678');
+    stack.dxp.clearFaults();
+    return { line, calls: stack.dxp.callCount(DXP_ROUTE) - before };
+  };
+
+  const pxAcceptanceCallsFor = async (fault: SandboxFault, times: number) => {
+    const order = await prepared(stack);
+    stack.px.injectFault(PX_ROUTES.getRccAcceptance, fault, times);
+    const before = stack.px.callCount(PX_ROUTES.getRccAcceptance);
+    const status = await acceptance(stack, order);
+    stack.px.clearFaults();
+    return { status, calls: stack.px.callCount(PX_ROUTES.getRccAcceptance) - before };
+  };
+
+  it.each([
+    ['a reset', { kind: 'reset' }],
+    ['a hang past the attempt timeout', { kind: 'hang' }],
+    ['a 503 storm', { kind: 'status', status: 503 }],
+  ] as const)(
+    'gives a dxp-ux read three attempts under %s, then UpstreamUnavailableError',
+    async (_name, fault) => {
+      const { line, calls } = await dxpCallsFor(fault, 100);
+      expect(line).toMatchObject({ __typename: 'UpstreamUnavailableError', upstream: 'DXP' });
+      expect(calls).toBe(3);
+    },
+  );
+
+  it.each([
+    ['a reset', { kind: 'reset' }],
+    ['a hang past the attempt timeout', { kind: 'hang' }],
+    ['a 503 storm', { kind: 'status', status: 503 }],
+  ] as const)(
+    'gives a Px acceptance read three attempts under %s, then UpstreamUnavailableError',
+    async (_name, fault) => {
+      const { status, calls } = await pxAcceptanceCallsFor(fault, 100);
+      expect(status).toMatchObject(PX_UNAVAILABLE);
+      expect(calls).toBe(3);
+    },
+  );
+
+  it.each([
+    ['in seconds', () => '1'],
+    ['as an HTTP date', () => retryAfterDate(1)],
+  ])(
+    'waits out a dxp-ux 429 whose Retry-After is %s, then reads the line',
+    async (_name, header) => {
+      const { line, calls } = await dxpCallsFor(
+        { kind: 'status', status: 429, headers: { 'retry-after': header() } },
+        1,
+      );
+      expect(line).toMatchObject({ __typename: 'MobileLine', msisdn: '16654555678' });
+      expect(calls).toBe(2);
+    },
+  );
+
+  it.each([
+    ['in seconds', () => '1'],
+    ['as an HTTP date', () => retryAfterDate(1)],
+  ])('waits out a Px 429 or 503 on a read whose Retry-After is %s', async (_name, header) => {
+    for (const status of [429, 503]) {
+      const { status: answer, calls } = await pxAcceptanceCallsFor(
+        { kind: 'status', status, headers: { 'retry-after': header() } },
+        1,
+      );
+      expect(answer, `Px ${status}`).toMatchObject({ __typename: 'RccAcceptanceStatus' });
+      expect(calls, `Px ${status}`).toBe(2);
+    }
+  });
+
+  it.each([
+    ['in seconds', () => '120'],
+    ['as an HTTP date', () => retryAfterDate(120)],
+  ])(
+    'answers a dxp-ux 429 whose Retry-After (%s) is beyond reach at once, with the wait',
+    async (_name, header) => {
+      const { line, calls } = await dxpCallsFor(
+        { kind: 'status', status: 429, headers: { 'retry-after': header() } },
+        100,
+      );
+      expect(line).toMatchObject({ __typename: 'RateLimitedError', code: 'RATE_LIMITED' });
+      expect(line['retryAfterSeconds']).toBeGreaterThanOrEqual(119);
+      expect(line['retryAfterSeconds']).toBeLessThanOrEqual(120);
+      expect(calls).toBe(1);
+    },
+  );
+
+  it('answers a Px 503 whose Retry-After is beyond reach at once, with the wait', async () => {
+    const { status, calls } = await pxAcceptanceCallsFor(
+      { kind: 'status', status: 503, headers: { 'retry-after': '120' } },
+      100,
+    );
+    expect(status).toMatchObject(PX_UNAVAILABLE);
+    expect(calls).toBe(1);
+  });
+});
+
+describe('the request deadline', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    // Attempts may take the default seconds; the whole request may not.
+    stack = await startTestStack({
+      ADDONS_CACHE_TTL_S: '0',
+      BREAKER_THRESHOLD: '1000',
+      REQUEST_DEADLINE_MS: '1500',
+    });
+  });
+  afterAll(() => stack.close());
+
+  it('ends a hung dxp-ux read at the deadline, after one attempt', async () => {
+    stack.dxp.injectFault(DXP_ROUTE, { kind: 'hang' }, 100);
+    const before = stack.dxp.callCount(DXP_ROUTE);
+    const { line } = await queryLine(stack, 'PR', '16654555678');
+    stack.dxp.clearFaults();
+    expect(line).toMatchObject({ __typename: 'UpstreamUnavailableError', upstream: 'DXP' });
+    expect(stack.dxp.callCount(DXP_ROUTE) - before).toBe(1);
+  });
+
+  it('ends a hung Px read at the deadline, after one attempt', async () => {
+    const order = await prepared(stack);
+    stack.px.injectFault(PX_ROUTES.getRccAcceptance, { kind: 'hang' }, 100);
+    const before = stack.px.callCount(PX_ROUTES.getRccAcceptance);
+    const status = await acceptance(stack, order);
+    stack.px.clearFaults();
+    expect(status).toMatchObject(PX_UNAVAILABLE);
+    expect(stack.px.callCount(PX_ROUTES.getRccAcceptance) - before).toBe(1);
+  });
+
+  it('does not wait for a Retry-After that ends past the deadline, though under the cap', async () => {
+    for (const header of ['3', retryAfterDate(3)]) {
+      stack.dxp.injectFault(
+        DXP_ROUTE,
+        { kind: 'status', status: 503, headers: { 'retry-after': header } },
+        100,
+      );
+      const before = stack.dxp.callCount(DXP_ROUTE);
+      const { line } = await queryLine(stack, 'PR', '16654555678');
+      stack.dxp.clearFaults();
+      expect(line, header).toMatchObject({ __typename: 'UpstreamUnavailableError' });
+      expect(stack.dxp.callCount(DXP_ROUTE) - before, header).toBe(1);
+    }
+  });
+});
+
+describe('the circuit breaker', () => {
+  const BREAKER = { BREAKER_THRESHOLD: '3', BREAKER_HALF_OPEN_S: '1', ADDONS_CACHE_TTL_S: '0' };
+
+  async function expectOpen(stack: TestStack, upstream: 'DXP' | 'PX', rejections: number) {
+    const metrics = await metricsText(stack);
+    expect(metrics).toContain(`circuit_breaker_open{upstream="${upstream}"} 1`);
+    expect(metrics).toContain(
+      `circuit_breaker_rejections_total{upstream="${upstream}"} ${rejections}`,
+    );
+    const ready = await readiness(stack);
+    expect(ready.status).toBe(503);
+    expect(ready.body.checks[`${upstream.toLowerCase()}-circuit`]).toBe('failing');
+  }
+
+  async function expectClosed(stack: TestStack, upstream: 'DXP' | 'PX') {
+    expect(await metricsText(stack)).toContain(`circuit_breaker_open{upstream="${upstream}"} 0`);
+    const ready = await readiness(stack);
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks[`${upstream.toLowerCase()}-circuit`]).toBe('ok');
+  }
+
+  it('opens on dxp-ux after three failed reads, rejects without calling it, and recovers after a good probe', async () => {
+    const stack = await startTestStack(BREAKER);
+    try {
+      stack.dxp.injectFault(DXP_ROUTE, { kind: 'status', status: 503 }, 1000);
+      for (const msisdn of FRESH_LINES) {
+        const { line } = await queryLine(stack, 'PR', msisdn);
+        expect(line).toMatchObject({ __typename: 'UpstreamUnavailableError', upstream: 'DXP' });
+      }
+      // Three operations of three attempts each: the breaker counts operations.
+      expect(stack.dxp.callCount(DXP_ROUTE)).toBe(9);
+
+      const rejected: LineResult[] = [];
+      for (let index = 0; index < 5; index++) {
+        rejected.push((await queryLine(stack, 'PR', '16654555678')).line);
+      }
+      expect(rejected.every((line) => line.__typename === 'UpstreamUnavailableError')).toBe(true);
+      expect(stack.dxp.callCount(DXP_ROUTE)).toBe(9);
+      await expectOpen(stack, 'DXP', 5);
+
+      stack.dxp.clearFaults();
+      await sleep(1_100);
+      const { line } = await queryLine(stack, 'PR', '16654555678');
+      expect(line).toMatchObject({ __typename: 'MobileLine' });
+      expect(stack.dxp.callCount(DXP_ROUTE)).toBe(10);
+      await expectClosed(stack, 'DXP');
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('opens on Px after three failed operations, rejects without calling it, and recovers after a good probe', async () => {
+    const stack = await startTestStack(BREAKER);
+    try {
+      stack.px.injectFault(PX_ROUTES.retrieveRcc, { kind: 'status', status: 503 }, 1000);
+      for (let index = 0; index < 3; index++) {
+        const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(newOrderKey()));
+        expect(disclosure).toMatchObject(PX_UNAVAILABLE);
+      }
+      expect(stack.px.callCount(PX_ROUTES.retrieveRcc)).toBe(3);
+
+      const order = newOrderKey();
+      const rejected = await run(stack, RCC_DISCLOSURE, disclosureInput(order));
+      expect(rejected).toMatchObject(PX_UNAVAILABLE);
+      const completion = await run(stack, COMPLETE_ORDER, completeInput(order));
+      expect(completion).toMatchObject({ ...PX_UNAVAILABLE, upstream: 'PX' });
+      expect(stack.px.callCount(PX_ROUTES.retrieveRcc)).toBe(3);
+      expect(stack.px.callCount(PX_ROUTES.completeOrder)).toBe(0);
+      await expectOpen(stack, 'PX', 2);
+
+      stack.px.clearFaults();
+      await sleep(1_100);
+      const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(order));
+      expect(disclosure).toMatchObject({ __typename: 'RccDisclosure' });
+      await expectClosed(stack, 'PX');
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('opens again when the half-open probe fails', async () => {
+    const stack = await startTestStack(BREAKER);
+    try {
+      stack.dxp.injectFault(DXP_ROUTE, { kind: 'status', status: 503 }, 1000);
+      for (const msisdn of FRESH_LINES) await queryLine(stack, 'PR', msisdn);
+      await sleep(1_100);
+      const probe = await queryLine(stack, 'PR', '16654555678');
+      expect(probe.line).toMatchObject({ __typename: 'UpstreamUnavailableError' });
+      const afterProbe = stack.dxp.callCount(DXP_ROUTE);
+      expect(afterProbe).toBeGreaterThan(9);
+      await queryLine(stack, 'PR', '16654555678');
+      expect(stack.dxp.callCount(DXP_ROUTE)).toBe(afterProbe);
+      expect(await metricsText(stack)).toContain('circuit_breaker_open{upstream="DXP"} 1');
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('completeOrder when the answer is lost', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ BREAKER_THRESHOLD: '1000', PX_TIMEOUT_MS: '300' });
+  });
+  afterAll(() => stack.close());
+
+  const submissionsOf = (partnerOrderId: string) =>
+    stack.px.submittedPartnerOrderIds().filter((id) => id === partnerOrderId).length;
+
+  async function untilSubmitted(partnerOrderId: string): Promise<void> {
+    for (let waited = 0; waited < 5_000 && submissionsOf(partnerOrderId) === 0; waited += 50) {
+      await sleep(50);
+    }
+  }
+
+  it.each([
+    { name: 'a hang (Px never saw it)', fault: { kind: 'hang' }, taken: false },
+    { name: 'a reset (Px never saw it)', fault: { kind: 'reset' }, taken: false },
+    { name: 'a 503', fault: { kind: 'status', status: 503 }, taken: false },
+    { name: 'a 500', fault: { kind: 'status', status: 500 }, taken: false },
+    {
+      name: 'a 429 (Px refused it at its door)',
+      fault: { kind: 'status', status: 429, headers: { 'retry-after': '30' } },
+      taken: false,
+    },
+    { name: 'a lost answer (Px took it)', fault: { kind: 'lose-answer' }, taken: true },
+  ] as const)(
+    'sends it once under $name, answers UpstreamUnavailableError, and never orders twice',
+    async ({ fault, taken }) => {
+      const order = await prepared(stack);
+      const sent = () => stack.px.callCount(PX_ROUTES.completeOrder);
+      const before = sent();
+      stack.px.injectFault(PX_ROUTES.completeOrder, fault);
+      const first = await run(stack, COMPLETE_ORDER, completeInput(order));
+      expect(first).toMatchObject({ ...PX_UNAVAILABLE, upstream: 'PX' });
+      expect(sent() - before).toBe(1);
+
+      if (taken) await untilSubmitted(order.partnerOrderId);
+      expect(submissionsOf(order.partnerOrderId)).toBe(taken ? 1 : 0);
+
+      const next = await run(stack, COMPLETE_ORDER, completeInput(order));
+      expect(sent() - before).toBe(2);
+      if (taken) {
+        expect(next).toMatchObject({
+          __typename: 'OrderAlreadySubmittedError',
+          code: 'ORDER_ALREADY_SUBMITTED',
+          upstreamCode: '2130',
+        });
+      } else {
+        expect(next).toMatchObject({ __typename: 'OrderCompleted', replayed: false });
+      }
+      expect(submissionsOf(order.partnerOrderId)).toBe(1);
+
+      const again = await run(stack, COMPLETE_ORDER, completeInput(order));
+      expect(['OrderCompleted', 'OrderAlreadySubmittedError']).toContain(again.__typename);
+      if (!taken) expect(sent() - before).toBe(2);
+      expect(submissionsOf(order.partnerOrderId)).toBe(1);
+    },
+  );
+});
