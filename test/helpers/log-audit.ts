@@ -34,6 +34,8 @@ const FULL_MSISDN = /(?<![\w.:-])\d{8,15}(?![\w.:-])/;
  * itself, upstream attempts, and errors met while executing an operation.
  */
 const REQUEST_KEYS = ['path', 'status', 'upstream', 'route', 'outcome', 'partnerOrderId'];
+/** Apollo Server logs a request it could not process with its server-wide logger. */
+const REQUEST_MESSAGES = /^Unexpected error processing request/;
 
 export function auditLogLines(
   lines: readonly string[],
@@ -56,7 +58,9 @@ export function auditLogLines(
       findings.push({ line, problem: 'is not a JSON object' });
       return;
     }
-    const forRequest = REQUEST_KEYS.some((key) => key in record);
+    const forRequest =
+      REQUEST_KEYS.some((key) => key in record) ||
+      (typeof record['msg'] === 'string' && REQUEST_MESSAGES.test(record['msg']));
     const correlationId = record['correlationId'];
     if (forRequest && (typeof correlationId !== 'string' || correlationId === '')) {
       findings.push({ line, problem: 'was logged for a request without its correlationId' });

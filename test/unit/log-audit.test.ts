@@ -37,10 +37,15 @@ describe('the log auditor', () => {
 
   it('finds a request line without its correlation id, and a line that is not JSON', () => {
     const findings = auditLogLines(
-      [line({ path: '/graphql', status: 500 }), line({ upstream: 'PX', route: 'x' }), 'oops'],
+      [
+        line({ path: '/graphql', status: 500 }),
+        line({ upstream: 'PX', route: 'x' }),
+        'oops',
+        line({ level: 'error', msg: 'Unexpected error processing request: boom' }),
+      ],
       SECRETS,
     );
-    expect(findings.map((finding) => finding.line)).toEqual([1, 2, 3]);
+    expect(findings.map((finding) => finding.line)).toEqual([1, 2, 3, 4]);
   });
 
   it('never repeats the leaked value in its report', () => {
