@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DXP_PRODUCT_ORDER_ROUTE } from '../../src/sandbox/dxp/server.js';
 import { startTestStack, type TestStack } from '../helpers/app.js';
-import { newOrderKey } from '../helpers/px-operations.js';
+import { completeInput, disclosureInput, newOrderKey } from '../helpers/px-operations.js';
 import { startCatalogSubgraph } from './catalog-subgraph.js';
 import { startCustomersSubgraph, type ExampleCustomer } from './customers-subgraph.js';
 import { readExampleOperation } from './example-operations.js';
@@ -88,20 +88,15 @@ describe('@apollo/gateway serving the composed supergraph, in front of the subgr
     });
 
     // An order placed through the supergraph, with the example operations.
-    const order = { ...placed };
-    const disclosed = await gateway.execute(readExampleOperation('rcc-disclosure').document, {
-      input: { order, salesCode: 'SC100', addressDetailId: 'ADDR-2' },
-    });
+    const disclosed = await gateway.execute(
+      readExampleOperation('rcc-disclosure').document,
+      disclosureInput(placed),
+    );
     expect(disclosed.data?.['rccDisclosure']).toMatchObject({ __typename: 'RccDisclosure' });
-    const completed = await gateway.execute(readExampleOperation('complete-order').document, {
-      input: {
-        order,
-        salesCode: 'SC100',
-        addressDetailId: 'ADDR-2',
-        rccAccepted: true,
-        acceptanceMethod: 'VERBAL',
-      },
-    });
+    const completed = await gateway.execute(
+      readExampleOperation('complete-order').document,
+      completeInput(placed),
+    );
     expect(completed.errors).toBeUndefined();
     expect(completed.data?.['completeOrder']).toMatchObject({
       __typename: 'OrderCompleted',
