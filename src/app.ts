@@ -34,13 +34,26 @@ export async function startApp(
 ): Promise<RunningApp> {
   const logger = createLogger(config.logLevel, options.logDestination);
   const sandboxes: RunningApp['sandboxes'] = {};
-  const upstreams = await resolveUpstreams(config, sandboxes, logger);
-  const wiring = createWiring(config, upstreams, logger, createMetrics());
-  const server = await createServer({
-    services: wiring.services,
-    readinessChecks: wiring.readinessChecks,
-  });
-  await server.listen({ host: config.host, port: config.port });
+  const closeSandboxes = async () => {
+    await Promise.all([sandboxes.dxp?.close(), sandboxes.px?.close()]);
+  };
+  let wiring: Wiring | undefined;
+  let server: FastifyInstance | undefined;
+  try {
+    const upstreams = await resolveUpstreams(config, sandboxes, logger);
+    wiring = createWiring(config, upstreams, logger, createMetrics());
+    server = await createServer({
+      services: wiring.services,
+      readinessChecks: wiring.readinessChecks,
+    });
+    await server.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // A start that fails (a port in use) must not leave sandboxes, pools or Redis open.
+    await server?.close().catch(() => undefined);
+    await wiring?.close();
+    await closeSandboxes();
+    throw error;
+  }
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
 
@@ -51,9 +64,12 @@ export async function startApp(
     logger,
     sandboxes,
     async close() {
-      await server.close();
-      await wiring.close();
-      await Promise.all([sandboxes.dxp?.close(), sandboxes.px?.close()]);
+      try {
+        await server.close();
+      } finally {
+        await wiring.close();
+        await closeSandboxes();
+      }
     },
   };
 }

@@ -147,6 +147,14 @@ describe('the subgraph process', () => {
     },
   );
 
+  it('stops start-up on a port already in use with one line and a non-zero exit', async () => {
+    const taken = new URL(dxp.url).port;
+    const result = await runSubgraphProcessToExit({ ...sandboxEnv(dxp, px), PORT: taken });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
+    expect(lines).toEqual([expect.stringMatching(/^Start-up failed: .*EADDRINUSE/)]);
+  });
+
   it('with no upstream configured, starts the embedded sandboxes and answers the seed line', async () => {
     const subgraph = await startSubgraphProcess({ NODE_ENV: 'development' });
     try {

@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { startApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 import { REDIS_KEY_PREFIX } from '../src/store/redis-client.js';
 import { graphql, startTestStack } from './helpers/app.js';
 import {
@@ -9,6 +11,7 @@ import {
   disclosureInput,
   newOrderKey,
 } from './helpers/px-operations.js';
+import { createLogCapture } from './helpers/log-capture.js';
 import { REDIS_AVAILABLE, useRedisServer } from './helpers/redis-server.js';
 
 describe.skipIf(!REDIS_AVAILABLE)('the subgraph with REDIS_URL', () => {
@@ -33,7 +36,7 @@ describe.skipIf(!REDIS_AVAILABLE)('the subgraph with REDIS_URL', () => {
       const order = newOrderKey();
       await graphql(stack.graphqlUrl, RCC_DISCLOSURE, disclosureInput(order));
       const completed = await graphql(stack.graphqlUrl, COMPLETE_ORDER, completeInput(order));
-      expect(completed.body.data?.['completeOrder']).toMatchObject({
+      expect(completed.body.data?.['completeOrder'], JSON.stringify(completed.body)).toMatchObject({
         __typename: 'OrderCompleted',
       });
       await graphql(
@@ -54,6 +57,26 @@ describe.skipIf(!REDIS_AVAILABLE)('the subgraph with REDIS_URL', () => {
       await stack.close();
     }
     // Redis drops a client that sent QUIT just after answering it.
+    await expect.poll(() => clientCount(look), { timeout: 5_000 }).toBe(before);
+  });
+
+  it('leaves no Redis connection open when start-up fails', async () => {
+    const look = observer();
+    const before = await clientCount(look);
+    const holder = await startTestStack();
+    try {
+      const config = loadConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        PORT: new URL(holder.app.url).port,
+        REDIS_URL: redis.url(),
+      });
+      await expect(startApp(config, { logDestination: createLogCapture().stream })).rejects.toThrow(
+        /EADDRINUSE/,
+      );
+    } finally {
+      await holder.close();
+    }
     await expect.poll(() => clientCount(look), { timeout: 5_000 }).toBe(before);
   });
 });
