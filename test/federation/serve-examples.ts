@@ -3,10 +3,12 @@
 // beside `npm start`. Ctrl-C stops them.
 import { startCatalogSubgraph } from './catalog-subgraph.js';
 import { startCustomersSubgraph } from './customers-subgraph.js';
-import { EXAMPLE_SUBGRAPH_PORTS } from './supergraph.js';
+import { EXAMPLE_ROUTING_URLS } from './supergraph.js';
 
-const customers = await startCustomersSubgraph(undefined, EXAMPLE_SUBGRAPH_PORTS.customers);
-const catalog = await startCatalogSubgraph(EXAMPLE_SUBGRAPH_PORTS.catalog);
+const portOf = (url: string) => Number(new URL(url).port);
+
+const customers = await startCustomersSubgraph(undefined, portOf(EXAMPLE_ROUTING_URLS.customers));
+const catalog = await startCatalogSubgraph(portOf(EXAMPLE_ROUTING_URLS.catalog));
 console.log(`customers subgraph: ${customers.url}`);
 console.log(`catalog subgraph:   ${catalog.url}`);
 

@@ -17,8 +17,6 @@ export const EXAMPLE_ROUTING_URLS: Record<ExampleSubgraphName, string> = {
   catalog: 'http://127.0.0.1:4003/graphql',
 };
 
-export const EXAMPLE_SUBGRAPH_PORTS = { customers: 4002, catalog: 4003 } as const;
-
 const TYPE_DEFS: Record<ExampleSubgraphName, () => DocumentNode> = {
   ordering: loadTypeDefs,
   customers: () => CUSTOMERS_TYPE_DEFS,
