@@ -1,10 +1,11 @@
-import { buildSubgraphSchema, printSubgraphSchema } from '@apollo/subgraph';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'graphql';
 import { projectRoot } from '../../src/project-root.js';
 import { loadTypeDefs } from '../../src/schema.js';
+import { nodeGraphql } from './node-graphql.js';
 
 /** The subgraph SDL as last published on purpose: what routers and clients were promised. */
 export const PUBLISHED_SCHEMA_PATH = join(
@@ -16,9 +17,15 @@ export const PUBLISHED_SCHEMA_PATH = join(
 
 export const PUBLISH_COMMAND = 'npm run schema:publish';
 
-/** The subgraph SDL as this code serves it on `_service { sdl }`. */
+/** The subgraph SDL exactly as this code serves it to routers and rover on `_service { sdl }`. */
 export function currentSubgraphSdl(): string {
-  return `${printSubgraphSchema(buildSubgraphSchema({ typeDefs: loadTypeDefs() }))}\n`;
+  const result = nodeGraphql.graphqlSync({
+    schema: buildSubgraphSchema({ typeDefs: loadTypeDefs() }),
+    source: '{ _service { sdl } }',
+  });
+  const sdl = (result.data?.['_service'] as { sdl?: unknown } | undefined)?.sdl;
+  if (typeof sdl !== 'string') throw new Error(`no _service.sdl: ${JSON.stringify(result)}`);
+  return `${sdl}\n`;
 }
 
 export function readPublishedSdl(): string {

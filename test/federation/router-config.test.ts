@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { CORRELATION_HEADER } from '../../src/correlation.js';
 import { ROUTER_SECRET_HEADER } from '../../src/http/router-secret.js';
 import { projectRoot } from '../../src/project-root.js';
 import { PUBLISHED_SCHEMA_PATH } from './published-schema.js';
-import { EXAMPLE_ROUTING_URLS } from './supergraph.js';
+import { EXAMPLE_ROUTING_URLS, composeSubgraphs } from './supergraph.js';
 
 const folder = join(projectRoot(), 'schema', 'supergraph');
 const read = (file: string) => readFileSync(join(folder, file), 'utf8');
@@ -30,6 +31,17 @@ describe('schema/supergraph/supergraph.yaml (rover)', () => {
     );
     for (const { file } of subgraphs) expect(existsSync(file), file).toBe(true);
     expect(subgraphs.find(({ name }) => name === 'ordering')?.file).toBe(PUBLISHED_SCHEMA_PATH);
+  });
+
+  it('names files that compose, as rover would compose them, with no hints', () => {
+    const composed = composeSubgraphs(
+      subgraphs.map(({ name, url, file }) => ({
+        name: name ?? '',
+        url: url ?? '',
+        typeDefs: parse(readFileSync(file, 'utf8')),
+      })),
+    );
+    expect(composed.hints).toEqual([]);
   });
 
   it('asks rover for the composition version this project composes with', () => {
