@@ -155,6 +155,26 @@ describe('dxp-ux statuses through Query.mobileLine', () => {
         },
       ]),
     },
+    {
+      name: 'an amount too large for a Decimal',
+      body: JSON.stringify([
+        {
+          productOrderItem: [
+            {
+              product: { id: 'PR_B2C_ULT_Extra_MB_Line', '@type': 'Plan' },
+              productOrderItem: [
+                {
+                  product: { id: 'X' },
+                  itemPrice: [
+                    { name: LEAKY_TEXT, price: { dutyFreeAmount: { unit: 'USD', value: 1e16 } } },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ]),
+    },
   ])(
     'answers a 200 with $name as UpstreamUnavailableError, leaking none of it',
     async ({ body }) => {

@@ -6,7 +6,12 @@ import type { CallContext } from '../call-context.js';
  * field the seed marks optional stays optional here: the mapping decides what
  * a missing one means, the schema only rejects what has the wrong shape.
  */
-const Amount = Type.Object({ unit: Type.String(), value: Type.Number() });
+const Amount = Type.Object({
+  unit: Type.String(),
+  // Decimal holds at most 15 integer digits: a larger amount cannot be
+  // answered as a price, so it is a wrong-shaped answer like any other.
+  value: Type.Number({ exclusiveMinimum: -1e15, exclusiveMaximum: 1e15 }),
+});
 
 export const DxpItemPriceSchema = Type.Object({
   name: Type.Optional(Type.String()),
