@@ -4,7 +4,11 @@ import type { QueryResolvers, ResolversTypes } from '../src/generated/resolvers-
 import type { MobileLineRecord } from '../src/upstreams/dxp/types.js';
 import { unionMember } from './union-member.js';
 
-/** The schema's promise for mobileLines: more is refused whole, never truncated. */
+/**
+ * The schema's promise for mobileLines: more is refused whole, never
+ * truncated. The limit is per operation, so aliases of mobileLines cannot
+ * multiply it into hundreds of upstream reads.
+ */
 export const MAX_LINES_PER_QUERY = 50;
 
 type MobileLineResult = Awaited<ResolversTypes['MobileLineResult']>;
@@ -18,13 +22,15 @@ export const mobileLine: QueryResolvers['mobileLine'] = async (
 export const mobileLines: QueryResolvers['mobileLines'] = async (
   _parent,
   { businessId, msisdns },
-  { loaders },
+  { loaders, linesAsked },
 ) => {
-  if (msisdns.length > MAX_LINES_PER_QUERY) {
+  // Root fields start one after the other, so this check runs before any sibling's reads.
+  if (linesAsked.count + msisdns.length > MAX_LINES_PER_QUERY) {
     throw new GraphQLError(`msisdns: at most ${MAX_LINES_PER_QUERY} lines per query`, {
       extensions: { code: 'BAD_USER_INPUT' },
     });
   }
+  linesAsked.count += msisdns.length;
   const lines = await loaders.lineByKey.loadMany(msisdns.map((msisdn) => ({ businessId, msisdn })));
   return lines.map((line) => {
     if (isTypedError(line)) return lineResult(line.result);

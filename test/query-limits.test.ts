@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plannedEntityFetches, type EntityName } from './helpers/entity-fetches.js';
@@ -35,6 +36,17 @@ function representationsOf(entity: EntityName): Record<string, string>[] {
         };
     }
   });
+}
+
+/** The counter once it has stopped moving for a moment. */
+async function settledCount(count: () => number): Promise<number> {
+  for (let last = -1, rounds = 0; rounds < 100; rounds++) {
+    const now = count();
+    if (now === last) return now;
+    last = now;
+    await sleep(200);
+  }
+  throw new Error('the upstream calls never settled');
 }
 
 const repeat = (times: number, make: (index: number) => string) =>
@@ -108,6 +120,25 @@ describe('query limits', () => {
 
     const introspection = await graphql(stack.graphqlUrl, getIntrospectionQuery());
     expect(introspection.body.errors).toBeUndefined();
+  });
+
+  it('refuses aliases of mobileLines that together ask for more than 50 lines, reading no more than 50', async () => {
+    const fields = repeat(
+      29,
+      (alias) =>
+        `l${alias}: mobileLines(businessId: "PR", msisdns: [${repeat(50, (index) => `"1787${String(alias * 100 + index).padStart(7, '0')}"`)}]) { __typename }`,
+    );
+    const before = stack.dxp.callCount('GET /dxp-ux/v1/:businessId/productOrder');
+    const response = await graphql(stack.graphqlUrl, `{ ${fields} }`);
+    expect(response.status).toBeLessThan(500);
+    expect(response.body.errors?.map((error) => error.extensions?.['code'])).toContain(
+      'BAD_USER_INPUT',
+    );
+    // The refused field ends the response; the admitted field's reads finish behind it.
+    const settled = await settledCount(() =>
+      stack.dxp.callCount('GET /dxp-ux/v1/:businessId/productOrder'),
+    );
+    expect(settled - before).toBe(50);
   });
 
   it.each(Object.entries(ATTACKS))('refuses %s, without naming a limit', async (_name, query) => {
