@@ -34,7 +34,8 @@ function acceptsConnections(url: string): Promise<boolean> {
   });
 }
 
-describe('the subgraph process', () => {
+// Each test spawns the real entry point through tsx: slow on a busy machine.
+describe('the subgraph process', { timeout: 60_000 }, () => {
   let dxp: SandboxHandle;
   let px: PxSandboxHandle;
   beforeAll(async () => {

@@ -33,135 +33,144 @@ const SEED_LINE = `query SeedLine {
   }
 }`;
 
-describe.skipIf(!REDIS_AVAILABLE)('two subgraph processes sharing one Redis', () => {
-  const redis = useRedisServer();
-  let dxp: SandboxHandle;
-  let px: PxSandboxHandle;
-  const replicas: SubgraphProcess[] = [];
-  const env = () => ({ ...sandboxEnv(dxp, px), REDIS_URL: redis.url() });
+// The tests spawn the real entry point through tsx: slow on a busy machine.
+describe.skipIf(!REDIS_AVAILABLE)(
+  'two subgraph processes sharing one Redis',
+  { timeout: 60_000 },
+  () => {
+    const redis = useRedisServer();
+    let dxp: SandboxHandle;
+    let px: PxSandboxHandle;
+    const replicas: SubgraphProcess[] = [];
+    const env = () => ({ ...sandboxEnv(dxp, px), REDIS_URL: redis.url() });
 
-  beforeAll(async () => {
-    [dxp, px] = await Promise.all([startDxpSandbox(), startPxSandbox()]);
-    replicas.push(
-      ...(await Promise.all([startSubgraphProcess(env()), startSubgraphProcess(env())])),
-    );
-  }, 60_000);
-  afterAll(async () => {
-    await Promise.all(replicas.map((replica) => replica.stop()));
-    await Promise.all([dxp.close(), px.close()]);
-  }, 60_000);
+    beforeAll(async () => {
+      [dxp, px] = await Promise.all([startDxpSandbox(), startPxSandbox()]);
+      replicas.push(
+        ...(await Promise.all([startSubgraphProcess(env()), startSubgraphProcess(env())])),
+      );
+    }, 60_000);
+    afterAll(async () => {
+      await Promise.all(replicas.map((replica) => replica.stop()));
+      await Promise.all([dxp.close(), px.close()]);
+    }, 60_000);
 
-  const run = async (replica: SubgraphProcess, query: string, variables = {}) => {
-    const response = await graphql<Data>(replica.graphqlUrl, query, variables);
-    expect(response.body.errors).toBeUndefined();
-    return response.body.data ?? {};
-  };
+    const run = async (replica: SubgraphProcess, query: string, variables = {}) => {
+      const response = await graphql<Data>(replica.graphqlUrl, query, variables);
+      expect(response.body.errors).toBeUndefined();
+      return response.body.data ?? {};
+    };
 
-  it('reports Redis in readiness on every replica', async () => {
-    for (const replica of replicas) {
+    it('reports Redis in readiness on every replica', async () => {
+      for (const replica of replicas) {
+        const ready = await fetch(`${replica.url}/health/ready`);
+        expect(ready.status).toBe(200);
+        expect(await ready.json()).toMatchObject({ ready: true, checks: { redis: 'ok' } });
+      }
+    });
+
+    it('shares the line cache: a line read through one replica is not read again through the other', async () => {
+      const before = dxp.callCount(LINE_ROUTE);
+      const [first, second] = replicas;
+      expect((await run(first!, SEED_LINE))['mobileLine']?.__typename).toBe('MobileLine');
+      expect((await run(second!, SEED_LINE))['mobileLine']?.__typename).toBe('MobileLine');
+      expect(dxp.callCount(LINE_ROUTE) - before).toBe(1);
+    });
+
+    it('submits concurrent duplicate completeOrders spread over both replicas to Px once', async () => {
+      const order = newOrderKey();
+      await run(replicas[0]!, RCC_DISCLOSURE, disclosureInput(order));
+      const callsBefore = px.callCount(PX_ROUTES.completeOrder);
+      // Px is slow to answer, so every duplicate arrives while the first is in flight.
+      px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 1_500 });
+
+      const answers = await Promise.all(
+        Array.from({ length: DUPLICATES }, (_, index) =>
+          run(replicas[index % 2]!, COMPLETE_ORDER, completeInput(order)),
+        ),
+      );
+
+      expect(px.callCount(PX_ROUTES.completeOrder) - callsBefore).toBe(1);
+      const completed = answers.map((answer) => answer['completeOrder']);
+      for (const outcome of completed) expect(outcome?.__typename).toBe('OrderCompleted');
+      expect(completed.filter((outcome) => outcome?.['replayed'] === false)).toHaveLength(1);
+      expect(completed.filter((outcome) => outcome?.['replayed'] === true)).toHaveLength(
+        DUPLICATES - 1,
+      );
+      const orderNumbers = new Set(
+        completed.map((outcome) => (outcome?.['order'] as { orderNumber: string }).orderNumber),
+      );
+      expect(orderNumbers.size).toBe(1);
+
+      // A replica restarted keeps nothing in memory: what it answers now comes from Redis.
+      const [restarting] = replicas.splice(0, 1);
+      expect(await restarting!.stop()).toEqual({ code: 0, signal: null });
+      const restarted = await startSubgraphProcess(env());
+      replicas.push(restarted);
+
+      const lookedUp = (await run(restarted, ORDER, { partnerOrderId: order.partnerOrderId }))[
+        'order'
+      ];
+      expect(lookedUp).toMatchObject({
+        partnerOrderId: order.partnerOrderId,
+        orderNumber: [...orderNumbers][0],
+      });
+      const retried = (await run(restarted, COMPLETE_ORDER, completeInput(order)))['completeOrder'];
+      expect(retried).toMatchObject({
+        __typename: 'OrderCompleted',
+        replayed: true,
+        order: { orderNumber: [...orderNumbers][0] },
+      });
+      expect(px.callCount(PX_ROUTES.completeOrder) - callsBefore).toBe(1);
+    });
+  },
+);
+
+describe.skipIf(!REDIS_AVAILABLE)(
+  'a subgraph process whose Redis is down',
+  { timeout: 60_000 },
+  () => {
+    let dxp: SandboxHandle;
+    let px: PxSandboxHandle;
+    let replica: SubgraphProcess;
+    const password = 'redis-pa55word-never-logged';
+
+    beforeAll(async () => {
+      [dxp, px] = await Promise.all([startDxpSandbox(), startPxSandbox()]);
+      replica = await startSubgraphProcess({
+        ...sandboxEnv(dxp, px),
+        REDIS_URL: `redis://ordering:${password}@127.0.0.1:${NOTHING_LISTENS}/0`,
+      });
+    }, 60_000);
+    afterAll(async () => {
+      await replica.stop();
+      await Promise.all([dxp.close(), px.close()]);
+    }, 60_000);
+
+    it('is not ready, names where Redis is but never its password', async () => {
+      await replica.waitForLog((record) => record['msg'] === 'redis unavailable');
       const ready = await fetch(`${replica.url}/health/ready`);
-      expect(ready.status).toBe(200);
-      expect(await ready.json()).toMatchObject({ ready: true, checks: { redis: 'ok' } });
-    }
-  });
-
-  it('shares the line cache: a line read through one replica is not read again through the other', async () => {
-    const before = dxp.callCount(LINE_ROUTE);
-    const [first, second] = replicas;
-    expect((await run(first!, SEED_LINE))['mobileLine']?.__typename).toBe('MobileLine');
-    expect((await run(second!, SEED_LINE))['mobileLine']?.__typename).toBe('MobileLine');
-    expect(dxp.callCount(LINE_ROUTE) - before).toBe(1);
-  });
-
-  it('submits concurrent duplicate completeOrders spread over both replicas to Px once', async () => {
-    const order = newOrderKey();
-    await run(replicas[0]!, RCC_DISCLOSURE, disclosureInput(order));
-    const callsBefore = px.callCount(PX_ROUTES.completeOrder);
-    // Px is slow to answer, so every duplicate arrives while the first is in flight.
-    px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 1_500 });
-
-    const answers = await Promise.all(
-      Array.from({ length: DUPLICATES }, (_, index) =>
-        run(replicas[index % 2]!, COMPLETE_ORDER, completeInput(order)),
-      ),
-    );
-
-    expect(px.callCount(PX_ROUTES.completeOrder) - callsBefore).toBe(1);
-    const completed = answers.map((answer) => answer['completeOrder']);
-    for (const outcome of completed) expect(outcome?.__typename).toBe('OrderCompleted');
-    expect(completed.filter((outcome) => outcome?.['replayed'] === false)).toHaveLength(1);
-    expect(completed.filter((outcome) => outcome?.['replayed'] === true)).toHaveLength(
-      DUPLICATES - 1,
-    );
-    const orderNumbers = new Set(
-      completed.map((outcome) => (outcome?.['order'] as { orderNumber: string }).orderNumber),
-    );
-    expect(orderNumbers.size).toBe(1);
-
-    // A replica restarted keeps nothing in memory: what it answers now comes from Redis.
-    const [restarting] = replicas.splice(0, 1);
-    expect(await restarting!.stop()).toEqual({ code: 0, signal: null });
-    const restarted = await startSubgraphProcess(env());
-    replicas.push(restarted);
-
-    const lookedUp = (await run(restarted, ORDER, { partnerOrderId: order.partnerOrderId }))[
-      'order'
-    ];
-    expect(lookedUp).toMatchObject({
-      partnerOrderId: order.partnerOrderId,
-      orderNumber: [...orderNumbers][0],
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ ready: false, checks: { redis: 'failing' } });
+      expect(replica.output()).toContain('redis://127.0.0.1:');
+      expect(replica.output()).not.toContain(password);
     });
-    const retried = (await run(restarted, COMPLETE_ORDER, completeInput(order)))['completeOrder'];
-    expect(retried).toMatchObject({
-      __typename: 'OrderCompleted',
-      replayed: true,
-      order: { orderNumber: [...orderNumbers][0] },
+
+    it('still answers lines from dxp-ux, and submits no order it could not claim', async () => {
+      const line = await graphql<Data>(replica.graphqlUrl, SEED_LINE);
+      expect(line.body.data?.['mobileLine']?.__typename).toBe('MobileLine');
+
+      const callsBefore = px.callCount(PX_ROUTES.completeOrder);
+      const order = newOrderKey();
+      const completion = await graphql<Data>(
+        replica.graphqlUrl,
+        COMPLETE_ORDER,
+        completeInput(order),
+      );
+      expect(completion.body.data?.['completeOrder'] ?? null).toBeNull();
+      expect(completion.body.errors?.[0]?.extensions?.['code']).toBe('INTERNAL_SERVER_ERROR');
+      expect(px.callCount(PX_ROUTES.completeOrder)).toBe(callsBefore);
+      expect(replica.output()).not.toContain(password);
     });
-    expect(px.callCount(PX_ROUTES.completeOrder) - callsBefore).toBe(1);
-  }, 60_000);
-});
-
-describe.skipIf(!REDIS_AVAILABLE)('a subgraph process whose Redis is down', () => {
-  let dxp: SandboxHandle;
-  let px: PxSandboxHandle;
-  let replica: SubgraphProcess;
-  const password = 'redis-pa55word-never-logged';
-
-  beforeAll(async () => {
-    [dxp, px] = await Promise.all([startDxpSandbox(), startPxSandbox()]);
-    replica = await startSubgraphProcess({
-      ...sandboxEnv(dxp, px),
-      REDIS_URL: `redis://ordering:${password}@127.0.0.1:${NOTHING_LISTENS}/0`,
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await replica.stop();
-    await Promise.all([dxp.close(), px.close()]);
-  }, 60_000);
-
-  it('is not ready, names where Redis is but never its password', async () => {
-    await replica.waitForLog((record) => record['msg'] === 'redis unavailable');
-    const ready = await fetch(`${replica.url}/health/ready`);
-    expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ ready: false, checks: { redis: 'failing' } });
-    expect(replica.output()).toContain('redis://127.0.0.1:');
-    expect(replica.output()).not.toContain(password);
-  });
-
-  it('still answers lines from dxp-ux, and submits no order it could not claim', async () => {
-    const line = await graphql<Data>(replica.graphqlUrl, SEED_LINE);
-    expect(line.body.data?.['mobileLine']?.__typename).toBe('MobileLine');
-
-    const callsBefore = px.callCount(PX_ROUTES.completeOrder);
-    const order = newOrderKey();
-    const completion = await graphql<Data>(
-      replica.graphqlUrl,
-      COMPLETE_ORDER,
-      completeInput(order),
-    );
-    expect(completion.body.data?.['completeOrder'] ?? null).toBeNull();
-    expect(completion.body.errors?.[0]?.extensions?.['code']).toBe('INTERNAL_SERVER_ERROR');
-    expect(px.callCount(PX_ROUTES.completeOrder)).toBe(callsBefore);
-    expect(replica.output()).not.toContain(password);
-  });
-});
+  },
+);
