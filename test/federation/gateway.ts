@@ -2,6 +2,8 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway/dist/datasources/types.js';
 import assert from 'node:assert/strict';
+import { CORRELATION_HEADER } from '../../src/correlation.js';
+import { ROUTER_SECRET_HEADER } from '../../src/http/router-secret.js';
 import type { ExampleSubgraphName } from './supergraph.js';
 
 export interface GatewayContext {
@@ -38,7 +40,7 @@ class RecordingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       request.http?.headers.set(name, value);
     const correlationId: unknown = options.context['correlationId'];
     if (typeof correlationId === 'string')
-      request.http?.headers.set('x-correlation-id', correlationId);
+      request.http?.headers.set(CORRELATION_HEADER, correlationId);
     const representations: unknown = request.variables?.['representations'];
     this.fetches.push({
       subgraph: this.subgraph,
@@ -75,7 +77,7 @@ export async function startExampleGateway(options: {
       const url = options.urls[name as ExampleSubgraphName];
       const headers: Record<string, string> =
         name === 'ordering' && options.routerSecret
-          ? { 'router-authorization': options.routerSecret }
+          ? { [ROUTER_SECRET_HEADER]: options.routerSecret }
           : {};
       return new RecordingDataSource(name, url, headers, fetches);
     },
