@@ -219,6 +219,7 @@ describe('dxp-ux refusing our credentials through Query.mobileLine', () => {
     );
     expect(calls).toBe(1);
     expectDxpUnavailable(result.line, { upstreamCode: '401' });
+    expect(stack.logs.text()).not.toContain(wrongSecret);
     expectNoUpstreamText(
       result.line,
       wrongSecret,
