@@ -30,6 +30,13 @@ interface Data {
 /** Px operations other than completeOrder select no `upstream`; their code says it all. */
 const PX_UNAVAILABLE = { __typename: 'UpstreamUnavailableError', code: 'UPSTREAM_UNAVAILABLE' };
 
+const ACCEPTANCE_WITH_WAIT = `query Acceptance($order: OrderKeyInput!) {
+  rccAcceptance(order: $order) {
+    __typename
+    ... on Error { code }
+    ... on UpstreamUnavailableError { retryAfterSeconds }
+  } }`;
+
 const FRESH_LINES = ['17875550101', '17875550102', '16654555678'];
 
 /** An origin nothing listens on: a port the OS handed out, then closed. */
@@ -146,9 +153,13 @@ describe('resets, hangs, storms and rate limits', () => {
     stack.dxp.clearFaults();
     stack.dxp.injectFault(DXP_ROUTE, fault, times);
     const before = stack.dxp.callCount(DXP_ROUTE);
-    const { line } = await queryLine(stack, 'PR', '16654555678');
+    const { line, response } = await queryLine(stack, 'PR', '16654555678');
     stack.dxp.clearFaults();
-    return { line, calls: stack.dxp.callCount(DXP_ROUTE) - before };
+    return {
+      line,
+      errors: response.body.errors,
+      calls: stack.dxp.callCount(DXP_ROUTE) - before,
+    };
   };
 
   const pxAcceptanceCallsFor = async (fault: SandboxFault, times: number) => {
@@ -229,6 +240,36 @@ describe('resets, hangs, storms and rate limits', () => {
       expect(line['retryAfterSeconds']).toBeGreaterThanOrEqual(119);
       expect(line['retryAfterSeconds']).toBeLessThanOrEqual(120);
       expect(calls).toBe(1);
+    },
+  );
+
+  it.each([
+    ['an absurd number of seconds', '99999999999999999999'],
+    ['a date in the year 9999', 'Fri, 31 Dec 9999 23:59:59 GMT'],
+  ])(
+    'answers a Retry-After of %s with a typed error and a wait that fits an Int',
+    async (_name, header) => {
+      const { line, calls, errors } = await dxpCallsFor(
+        { kind: 'status', status: 429, headers: { 'retry-after': header } },
+        100,
+      );
+      expect(errors).toBeUndefined();
+      expect(line).toMatchObject({ __typename: 'RateLimitedError', code: 'RATE_LIMITED' });
+      expect(line['retryAfterSeconds']).toBeGreaterThan(0);
+      expect(line['retryAfterSeconds']).toBeLessThanOrEqual(2 ** 31 - 1);
+      expect(calls).toBe(1);
+
+      const order = await prepared(stack);
+      stack.px.injectFault(
+        PX_ROUTES.getRccAcceptance,
+        { kind: 'status', status: 503, headers: { 'retry-after': header } },
+        100,
+      );
+      const status = await run(stack, ACCEPTANCE_WITH_WAIT, { order });
+      stack.px.clearFaults();
+      expect(status).toMatchObject(PX_UNAVAILABLE);
+      expect(status['retryAfterSeconds']).toBeGreaterThan(0);
+      expect(status['retryAfterSeconds']).toBeLessThanOrEqual(2 ** 31 - 1);
     },
   );
 
