@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES } from '../src/server.js';
 import { startTestStack, type TestStack } from './helpers/app.js';
@@ -134,6 +135,41 @@ describe('GraphQL over HTTP: what the server refuses', () => {
     await preflight.text();
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
     expect(preflight.headers.get('access-control-allow-methods')).toBeNull();
+  });
+
+  it('echoes a safe X-Correlation-ID and replaces any other with a UUID, in the answer and the logs', async () => {
+    const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    const SAFE = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ unit: fc.constantFrom(...'ab9-_.:/ %"{}<>\\\t'.split('')), maxLength: 40 }),
+          fc.stringMatching(SAFE),
+          fc.integer({ min: 129, max: 4_000 }).map((length) => 'x'.repeat(length)),
+        ),
+        async (sent) => {
+          const response = await fetch(stack.graphqlUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-correlation-id': sent },
+            body: JSON.stringify({ query: '{ __typename }' }),
+          });
+          await response.text();
+          expect(response.status).toBe(200);
+          const echoed = response.headers.get('x-correlation-id') ?? '';
+          // Header values lose their surrounding whitespace on the way.
+          if (SAFE.test(sent.trim())) expect(echoed).toBe(sent.trim());
+          else expect(echoed).toMatch(UUID);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    const unsafe = 'x'.repeat(129);
+    await fetch(stack.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-correlation-id': unsafe },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    }).then((response) => response.text());
+    expect(stack.logs.text()).not.toContain(unsafe);
   });
 
   it('never answers 5xx to a request line or headers it cannot use', async () => {
