@@ -63,9 +63,15 @@ describe.skipIf(!REDIS_AVAILABLE)(
 
     it('reports Redis in readiness on every replica', async () => {
       for (const replica of replicas) {
-        const ready = await fetch(`${replica.url}/health/ready`);
-        expect(ready.status).toBe(200);
-        expect(await ready.json()).toMatchObject({ ready: true, checks: { redis: 'ok' } });
+        // Ready once its Redis connection is up, which may follow the listening by a moment.
+        const readiness = async () => {
+          const response = await fetch(`${replica.url}/health/ready`);
+          return { status: response.status, body: await response.json() };
+        };
+        await expect.poll(readiness, { timeout: 10_000 }).toMatchObject({
+          status: 200,
+          body: { ready: true, checks: { redis: 'ok' } },
+        });
       }
     });
 
@@ -122,6 +128,33 @@ describe.skipIf(!REDIS_AVAILABLE)(
         order: { orderNumber: [...orderNumbers][0] },
       });
       expect(px.callCount(PX_ROUTES.completeOrder) - callsBefore).toBe(1);
+    });
+
+    it('journals a completeOrder in flight on a replica told to stop, for the other to answer', async () => {
+      const order = newOrderKey();
+      const [stopping, other] = replicas.splice(0, 2);
+      await run(stopping!, RCC_DISCLOSURE, disclosureInput(order));
+      const callsBefore = px.callCount(PX_ROUTES.completeOrder);
+      px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 2_000 });
+
+      const completing = run(stopping!, COMPLETE_ORDER, completeInput(order));
+      await expect
+        .poll(() => px.callCount(PX_ROUTES.completeOrder), { timeout: 10_000 })
+        .toBe(callsBefore + 1);
+      stopping!.signal('SIGTERM');
+      const completed = (await completing)['completeOrder'];
+      expect(completed).toMatchObject({ __typename: 'OrderCompleted', replayed: false });
+      expect(await stopping!.exited).toEqual({ code: 0, signal: null });
+      replicas.push(other!, await startSubgraphProcess(env()));
+
+      const orderNumber = (completed?.['order'] as { orderNumber: string }).orderNumber;
+      const lookedUp = (await run(other!, ORDER, { partnerOrderId: order.partnerOrderId }))[
+        'order'
+      ];
+      expect(lookedUp).toMatchObject({ partnerOrderId: order.partnerOrderId, orderNumber });
+      const retried = (await run(other!, COMPLETE_ORDER, completeInput(order)))['completeOrder'];
+      expect(retried).toMatchObject({ replayed: true, order: { orderNumber } });
+      expect(px.callCount(PX_ROUTES.completeOrder)).toBe(callsBefore + 1);
     });
   },
 );

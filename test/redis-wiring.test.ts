@@ -29,8 +29,12 @@ describe.skipIf(!REDIS_AVAILABLE)('the subgraph with REDIS_URL', () => {
     const before = await clientCount(look);
     const stack = await startTestStack({ REDIS_URL: redis.url() });
     try {
-      const ready = await fetch(`${stack.app.url}/health/ready`);
-      expect(await ready.json()).toMatchObject({ ready: true, checks: { redis: 'ok' } });
+      // Ready once the Redis connection is up, which may follow the listening by a moment.
+      await expect
+        .poll(async () => (await fetch(`${stack.app.url}/health/ready`)).json(), {
+          timeout: 10_000,
+        })
+        .toMatchObject({ ready: true, checks: { redis: 'ok' } });
       expect(await clientCount(look)).toBe(before + 1);
 
       const order = newOrderKey();
