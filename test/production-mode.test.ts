@@ -86,6 +86,23 @@ describe('production mode (NODE_ENV=production) over HTTP', () => {
     expectNoStackTrace(response);
   });
 
+  it('answers a malformed body and an oversized one without a stack trace', async () => {
+    const send = (body: string) =>
+      fetch(production.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    const malformed = await send('{"query": "{ __typename }"');
+    const oversized = await send(
+      JSON.stringify({ query: '{ __typename }', pad: 'x'.repeat(200_000) }),
+    );
+    expect([malformed.status, oversized.status]).toEqual([400, 413]);
+    for (const text of [await malformed.text(), await oversized.text()]) {
+      expect(text).not.toMatch(/stack|\bat .+:\d+|node_modules|src\//i);
+    }
+  });
+
   it('serves no landing page on GET /graphql', async () => {
     const response = await fetch(production.graphqlUrl, { headers: { accept: 'text/html' } });
     const body = await response.text();
