@@ -1,9 +1,10 @@
 import type { OrderResolvers } from '../src/generated/resolvers-types.js';
 import { loadOrNull } from '../src/loaders/not-found.js';
+import { entityCopy } from './entity-reference.js';
 
 export const Order: OrderResolvers = {
   __resolveReference: ({ partnerOrderId }, { loaders }) =>
-    loadOrNull(() => loaders.orderByPartnerOrderId.load(partnerOrderId)),
+    entityCopy(() => loaders.orderByPartnerOrderId.load(partnerOrderId)),
   partnerOrderId: ({ key }) => key.partnerOrderId,
   transactionId: ({ key }) => key.transactionId,
   orderNumber: ({ order }) => order.orderNumber,

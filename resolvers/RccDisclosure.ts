@@ -2,12 +2,13 @@ import { GraphQLError } from 'graphql';
 import { isTypedError } from '../src/errors.js';
 import type { RccDisclosureResolvers } from '../src/generated/resolvers-types.js';
 import { loadOrNull } from '../src/loaders/not-found.js';
+import { entityCopy } from './entity-reference.js';
 import { formatDecimalAmount } from '../src/money.js';
 import { expiresAt } from '../src/orders/local-checks.js';
 
 export const RccDisclosure: RccDisclosureResolvers = {
   __resolveReference: ({ partnerOrderId, transactionId }, { loaders }) =>
-    loadOrNull(() => loaders.disclosureByPair.load({ partnerOrderId, transactionId })),
+    entityCopy(() => loaders.disclosureByPair.load({ partnerOrderId, transactionId })),
   partnerOrderId: ({ key }) => key.partnerOrderId,
   transactionId: ({ key }) => key.transactionId,
   text: ({ rcc }) =>

@@ -133,6 +133,22 @@ describe('_entities for every resolvable entity, batched, null for an unknown ke
     expect(cost.pxCalls).toBe(0);
   });
 
+  it('leaves the journal records it resolves from as they were stored', async () => {
+    const response = await fetchEntities([
+      order(placed.partnerOrderId),
+      disclosure(placed.partnerOrderId, placed.transactionId),
+    ]);
+    expect(response.body.data?._entities.map((entity) => entity?.['__typename'])).toEqual([
+      'Order',
+      'RccDisclosure',
+    ]);
+    const { journal } = stack.app.wiring.services;
+    expect(await journal.order(placed.partnerOrderId)).not.toHaveProperty('__typename');
+    expect(
+      await journal.disclosure(placed.partnerOrderId, placed.transactionId),
+    ).not.toHaveProperty('__typename');
+  });
+
   it('resolves mixed types in one call, in order, each a value or null', async () => {
     const cost = await costOf([
       line('16654555678'),
