@@ -1,7 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { isTypedError } from '../src/errors.js';
 import type { RccDisclosureResolvers } from '../src/generated/resolvers-types.js';
-import { loadOrNull } from '../src/loaders/not-found.js';
 import { entityCopy } from './entity-reference.js';
 import { formatDecimalAmount } from '../src/money.js';
 import { expiresAt } from '../src/orders/local-checks.js';
