@@ -7,8 +7,8 @@ import {
   MOBILE_LINES,
   MOBILE_LINE_ENTITIES,
   startRecordedStack,
-  type RecordingProxy,
 } from './helpers/lines.js';
+import type { RecordingProxy } from './helpers/recording-proxy.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

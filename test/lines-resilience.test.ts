@@ -9,8 +9,8 @@ import {
   queryLines,
   startRecordedStack,
   type LineResult,
-  type RecordingProxy,
 } from './helpers/lines.js';
+import type { RecordingProxy } from './helpers/recording-proxy.js';
 
 const SEED = { businessId: 'PR', msisdn: '16654555678' };
 

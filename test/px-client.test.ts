@@ -1,10 +1,9 @@
-import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TypedError } from '../src/errors.js';
 import { createLogger } from '../src/logger.js';
 import { PX_ROUTES, PX_SANDBOX_CREDENTIALS } from '../src/sandbox/px/server.js';
 import { createLogCapture } from './helpers/log-capture.js';
+import { startRecordingProxy as startProxy } from './helpers/recording-proxy.js';
 import {
   callContext,
   completeRequest,
@@ -33,56 +32,14 @@ async function typedErrorOf(work: Promise<unknown>): Promise<TypedError> {
   return error as TypedError;
 }
 
-interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: unknown;
+/** The proxy records what Px actually receives; every Px request body is JSON. */
+async function startRecordingProxy(target: string) {
+  const proxy = await startProxy(target);
+  cleanups.push(() => proxy.close());
+  return proxy;
 }
 
-/**
- * A pass-through HTTP proxy in front of the sandbox that records what Px
- * actually receives, so the test sees the bytes on the wire, not the client's
- * intentions.
- */
-async function startRecordingProxy(target: string) {
-  const recorded: RecordedRequest[] = [];
-  const server = createServer((incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      recorded.push({
-        method: incoming.method ?? '',
-        path: incoming.url ?? '',
-        headers: incoming.headers,
-        body: text === '' ? null : JSON.parse(text),
-      });
-      const forwarded = httpRequest(
-        new URL(incoming.url ?? '/', target),
-        { method: incoming.method, headers: incoming.headers },
-        (answer) => {
-          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(outgoing);
-        },
-      );
-      forwarded.on('error', () => outgoing.destroy());
-      forwarded.end(text);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  );
-  return { url: `http://127.0.0.1:${port}`, recorded };
-}
+const jsonBody = (body: string): unknown => (body === '' ? null : JSON.parse(body));
 
 describe('Px client against the sandbox: the four calls', () => {
   it('maps each happy answer to our types', async () => {
@@ -172,7 +129,9 @@ describe('Px client against the sandbox: the four calls', () => {
       partnerOrderId: key.partnerOrderId,
       transactionId: key.transactionId,
     };
-    expect(proxy.recorded.map(({ method, path, body }) => ({ method, path, body }))).toEqual([
+    expect(
+      proxy.recorded.map(({ method, path, body }) => ({ method, path, body: jsonBody(body) })),
+    ).toEqual([
       {
         method: 'POST',
         path: '/pxRetrieveRCC',
@@ -212,8 +171,9 @@ describe('Px client against the sandbox: the four calls', () => {
     await client.retrieveRcc(key, callContext());
     await client.completeOrder(completeRequest(key), callContext());
     const complete = proxy.recorded.find((recorded) => recorded.path === '/pxCompleteOrder');
-    expect(complete?.body).not.toHaveProperty('paymentToken');
-    expect(complete?.body).toMatchObject({
+    const completeBody = jsonBody(complete?.body ?? '');
+    expect(completeBody).not.toHaveProperty('paymentToken');
+    expect(completeBody).toMatchObject({
       rccAccepted: true,
       acceptanceMethod: 'VERBAL',
       giftCards: [],
