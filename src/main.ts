@@ -29,7 +29,11 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    // A second signal is someone who will not wait (Ctrl-C twice).
+    if (stopping) {
+      app.logger.warn({ signal }, 'second signal while shutting down; exiting now');
+      process.exit(1);
+    }
     stopping = true;
     app.logger.info({ signal }, 'shutting down: no new requests, finishing in-flight ones');
     const graceMs = config.requestDeadlineMs + SHUTDOWN_MARGIN_MS;

@@ -1,4 +1,4 @@
-import { createConnection } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDxpSandbox } from '../src/sandbox/dxp/server.js';
 import { PX_ROUTES, startPxSandbox, type PxSandboxHandle } from '../src/sandbox/px/server.js';
@@ -87,28 +87,30 @@ describe('the subgraph process', { timeout: 60_000 }, () => {
       ...sandboxEnv(dxp, px),
       REQUEST_DEADLINE_MS: '500',
     });
-    const { hostname, port } = new URL(subgraph.url);
-    const stalled = createConnection({ host: hostname, port: Number(port) });
+    const stalled = await holdRequestOpen(subgraph.url);
     try {
-      stalled.on('error', () => undefined);
-      await new Promise<void>((resolve) => stalled.once('connect', () => resolve()));
-      // A request whose body never arrives holds its connection open. The
-      // server's 100 Continue says it has taken the request on.
-      const continued = new Promise<void>((resolve) =>
-        stalled.once('data', (chunk: Buffer) => {
-          if (chunk.toString('utf8').startsWith('HTTP/1.1 100')) resolve();
-        }),
-      );
-      stalled.write(
-        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n',
-      );
-      await continued;
-      stalled.write('{"query":');
       subgraph.signal('SIGTERM');
       expect(await subgraph.exited).toEqual({ code: 1, signal: null });
       expect(subgraph.records().map((record) => record['msg'])).toContain(
         'in-flight requests did not finish within the grace period',
       );
+    } finally {
+      stalled.destroy();
+      await subgraph.stop();
+    }
+  });
+
+  it('exits at once on a second signal while it waits for in-flight requests', async () => {
+    const subgraph = await startSubgraphProcess(sandboxEnv(dxp, px));
+    const stalled = await holdRequestOpen(subgraph.url);
+    try {
+      subgraph.signal('SIGTERM');
+      await subgraph.waitForLog((record) => String(record['msg']).startsWith('shutting down'));
+      subgraph.signal('SIGINT');
+      expect(await subgraph.exited).toEqual({ code: 1, signal: null });
+      const messages = subgraph.records().map((record) => record['msg']);
+      expect(messages).toContain('second signal while shutting down; exiting now');
+      expect(messages).not.toContain('in-flight requests did not finish within the grace period');
     } finally {
       stalled.destroy();
       await subgraph.stop();
@@ -199,6 +201,29 @@ describe('the subgraph process', { timeout: 60_000 }, () => {
     }
   });
 });
+
+/**
+ * A request whose body never arrives, which holds its connection (and so a
+ * graceful close) open. Resolves once the server's 100 Continue says it has
+ * taken the request on.
+ */
+async function holdRequestOpen(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  const socket = createConnection({ host: hostname, port: Number(port) });
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  const continued = new Promise<void>((resolve) =>
+    socket.once('data', (chunk: Buffer) => {
+      if (chunk.toString('utf8').startsWith('HTTP/1.1 100')) resolve();
+    }),
+  );
+  socket.write(
+    'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n',
+  );
+  await continued;
+  socket.write('{"query":');
+  return socket;
+}
 
 async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
