@@ -108,8 +108,8 @@ interface Stores {
 }
 
 /**
- * The journal and the line cache: in memory for one replica, or on one Redis
- * connection that every replica shares, so a duplicate completeOrder on
+ * The journal and the line cache: in memory for one replica, or in the Redis
+ * every replica shares (one connection each), so a duplicate completeOrder on
  * another replica finds the claim and the order.
  */
 function createStores(config: Config, logger: Logger, metrics: Metrics): Stores {
