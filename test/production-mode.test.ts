@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DXP_PRODUCT_ORDER_PATH } from '../src/sandbox/dxp/server.js';
-import { PX_ROUTES } from '../src/sandbox/px/server.js';
 import { graphql, startTestStack, type GraphQLResponse, type TestStack } from './helpers/app.js';
-import { RCC_DISCLOSURE, disclosureInput, newOrderKey } from './helpers/px-operations.js';
+import { ORDER } from './helpers/px-operations.js';
 
 /** Limits set to numbers no message would carry by chance. */
 const LIMITS = {
@@ -114,51 +113,43 @@ describe('production mode (NODE_ENV=production) over HTTP', () => {
   });
 
   it('masks an unexpected error to a generic message, INTERNAL_SERVER_ERROR and the correlation id', async () => {
-    // Px answers 200 with an amount that passes its wire shape but no Decimal
-    // can carry (16 integer digits): a broken invariant, not a typed outcome.
-    const order = newOrderKey();
-    production.px.injectFault(PX_ROUTES.retrieveRcc, {
-      kind: 'status',
-      status: 200,
-      body: {
-        transactionId: order.transactionId,
-        partnerOrderId: order.partnerOrderId,
-        preparedAt: new Date().toISOString(),
-        rcc: {
-          sections: [{ title: 'Monthly charges', text: 'Internet is too much per month.' }],
-          charges: [
-            {
-              name: 'Internet',
-              amount: '1234567890123456',
-              currency: 'USD',
-              recurrence: 'MONTHLY',
-            },
-          ],
-          taxEstimate: null,
-        },
-      },
+    // The journal's store cannot answer: no typed outcome says that, so the
+    // error is unexpected. Nothing listens on tcpmux's port on a loopback.
+    const password = 'journal-store-password-never-shown';
+    const storeDown = await startTestStack({
+      NODE_ENV: 'production',
+      REDIS_URL: `redis://ordering:${password}@127.0.0.1:1/0`,
     });
-    const correlationId = 'production-mode-masking-1';
-    const response = await graphql(production.graphqlUrl, RCC_DISCLOSURE, disclosureInput(order), {
-      'x-correlation-id': correlationId,
-    });
+    try {
+      const correlationId = 'production-mode-masking-1';
+      const response = await graphql(
+        storeDown.graphqlUrl,
+        ORDER,
+        { partnerOrderId: 'PO-masking-1' },
+        { 'x-correlation-id': correlationId },
+      );
 
-    expect(response.status).toBe(200);
-    expect(response.body.errors?.length).toBeGreaterThan(0);
-    for (const error of response.body.errors ?? []) {
-      expect(error.message).toBe(`Internal server error (correlation id ${correlationId})`);
-      expect(error.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', correlationId });
+      expect(response.status).toBe(200);
+      expect(response.body.errors?.length).toBeGreaterThan(0);
+      for (const error of response.body.errors ?? []) {
+        expect(error.message).toBe(`Internal server error (correlation id ${correlationId})`);
+        expect(error.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', correlationId });
+      }
+      expect(JSON.stringify(response.body)).not.toMatch(/redis|ECONNREFUSED|retries/i);
+      expect(JSON.stringify(response.body)).not.toContain(password);
+      expectNoStackTrace(response);
+
+      // What the client does not see is in the log, under the same correlation id.
+      expect(storeDown.logs.records()).toContainEqual(
+        expect.objectContaining({
+          correlationId,
+          msg: 'unexpected error while executing an operation',
+        }),
+      );
+      expect(storeDown.logs.text()).not.toContain(password);
+    } finally {
+      await storeDown.close();
     }
-    expect(JSON.stringify(response.body)).not.toContain('Decimal');
-    expectNoStackTrace(response);
-
-    // What the client does not see is in the log, under the same correlation id.
-    expect(production.logs.records()).toContainEqual(
-      expect.objectContaining({
-        correlationId,
-        msg: 'unexpected error while executing an operation',
-      }),
-    );
   });
 
   it('refuses operations over each limit without revealing the configured number', async () => {
