@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { concatAST, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { resolvers } from '../resolvers/index.js';
+import { guardEntityRepresentations } from './entity-representations.js';
 import { projectRoot } from './project-root.js';
 
 /** The SDL under schema/, one file per domain, merged into one document. */
@@ -25,8 +26,9 @@ type SubgraphResolvers = NonNullable<
 
 export function buildSchema(): GraphQLSchema {
   // codegen's resolver types are stricter than @apollo/subgraph's map type; they describe the same object.
-  return buildSubgraphSchema({
+  const schema = buildSubgraphSchema({
     typeDefs: loadTypeDefs(),
     resolvers: resolvers as SubgraphResolvers,
   });
+  return guardEntityRepresentations(schema);
 }

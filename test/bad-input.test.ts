@@ -222,6 +222,67 @@ describe('bad input, generated', () => {
     }, 120_000);
   });
 
+  describe('entity representations (a router, or anyone who can reach _entities)', () => {
+    const ENTITIES = `query($representations: [_Any!]!) {
+      _entities(representations: $representations) {
+        __typename
+        ... on MobileLine { msisdn }
+        ... on Order { orderNumber }
+        ... on RccDisclosure { text }
+      } }`;
+    const anyJson = fc.oneof(anyText, notAString, fc.constant(undefined));
+
+    it('refuses MobileLine representations with malformed keys without calling dxp-ux', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(
+            fc.record({ businessId: invalidBusinessId, msisdn: fc.constant('16654555678') }),
+            fc.record({ businessId: fc.constant('PR'), msisdn: invalidMsisdn }),
+            fc.record({ businessId: anyJson, msisdn: notAString }),
+          ),
+          async (key) => {
+            const before = upstreamCalls();
+            const response = await graphql<RootData>(stack.graphqlUrl, ENTITIES, {
+              representations: [{ __typename: 'MobileLine', ...key }],
+            });
+            expectNoServerError(response);
+            expect(upstreamCalls() - before).toBe(0);
+            const codes = (response.body.errors ?? []).map((error) => error.extensions?.['code']);
+            expect(codes.length).toBeGreaterThan(0);
+          },
+        ),
+        RUNS,
+      );
+    });
+
+    it('answers any other representation with null, an entity or a client error, never a 5xx', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.record({
+              __typename: fc.oneof(
+                fc.constantFrom('MobileLine', 'Order', 'RccDisclosure', 'Product', 'Query'),
+                anyText,
+              ),
+              partnerOrderId: anyJson,
+              transactionId: anyJson,
+              businessId: anyJson,
+              msisdn: anyJson,
+            }),
+            { minLength: 1, maxLength: 5 },
+          ),
+          async (representations) => {
+            const response = await graphql<RootData>(stack.graphqlUrl, ENTITIES, {
+              representations,
+            });
+            expectNoServerError(response);
+          },
+        ),
+        RUNS,
+      );
+    });
+  });
+
   describe('order flow', () => {
     const keyField = fc.constantFrom('partnerId', 'partnerOrderId', 'transactionId');
 
