@@ -140,11 +140,12 @@ describe('unreachable upstreams', () => {
 describe('resets, hangs, storms and rate limits', () => {
   let stack: TestStack;
   beforeAll(async () => {
+    // Short enough to make hangs cheap, long enough for a busy shared machine.
     stack = await startTestStack({
       ADDONS_CACHE_TTL_S: '0',
       BREAKER_THRESHOLD: '1000',
-      DXP_TIMEOUT_MS: '300',
-      PX_TIMEOUT_MS: '300',
+      DXP_TIMEOUT_MS: '1000',
+      PX_TIMEOUT_MS: '1000',
     });
   });
   afterAll(() => stack.close());
@@ -290,7 +291,7 @@ describe('the request deadline', () => {
     stack = await startTestStack({
       ADDONS_CACHE_TTL_S: '0',
       BREAKER_THRESHOLD: '1000',
-      REQUEST_DEADLINE_MS: '1500',
+      REQUEST_DEADLINE_MS: '2500',
     });
   });
   afterAll(() => stack.close());
@@ -432,7 +433,7 @@ describe('the circuit breaker', () => {
 describe('completeOrder when the answer is lost', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack({ BREAKER_THRESHOLD: '1000', PX_TIMEOUT_MS: '300' });
+    stack = await startTestStack({ BREAKER_THRESHOLD: '1000', PX_TIMEOUT_MS: '1000' });
   });
   afterAll(() => stack.close());
 
