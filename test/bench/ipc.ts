@@ -35,15 +35,20 @@ export interface ProcessUsage {
   maxRssBytes: number;
   /** Resident set size now, in bytes. */
   rssBytes: number;
+  /** Heap in use after a full collection (null unless the process runs with --expose-gc). */
+  heapAfterGcBytes: number | null;
 }
 
-function processUsage(): ProcessUsage {
+function processUsage(collect: boolean): ProcessUsage {
+  const gc = collect ? globalThis.gc : undefined;
+  gc?.();
   const cpu = process.cpuUsage();
   return {
     cpuMicros: cpu.user + cpu.system,
     // resourceUsage reports kilobytes.
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     rssBytes: process.memoryUsage.rss(),
+    heapAfterGcBytes: gc ? process.memoryUsage().heapUsed : null,
   };
 }
 
@@ -60,7 +65,8 @@ export function serveCommands(
   if (!send) throw new Error('a bench child must be started with an IPC channel');
   const all: Record<string, Command> = {
     ...commands,
-    usage: () => processUsage(),
+    usage: () => processUsage(false),
+    usageAfterGc: () => processUsage(true),
     stop: async () => {
       await stop();
       setImmediate(() => process.exit(0));
@@ -87,6 +93,8 @@ export interface BenchChild {
   url: string;
   ask<T>(command: string, args?: unknown): Promise<T>;
   usage(): Promise<ProcessUsage>;
+  /** Usage after a full garbage collection, for leak checks; never during a measurement. */
+  usageAfterGc(): Promise<ProcessUsage>;
   stop(): Promise<void>;
 }
 
@@ -138,6 +146,7 @@ export async function startChild(
     url,
     ask,
     usage: () => ask<ProcessUsage>('usage'),
+    usageAfterGc: () => ask<ProcessUsage>('usageAfterGc'),
     async stop() {
       await ask('stop');
       await exited;
