@@ -60,6 +60,8 @@ interface Cycle {
   key?: OrderKey;
   firstCompletion?: string;
   duplicate?: boolean;
+  /** Sends another connection's latest completion again: a concurrent duplicate, or a replay. */
+  echoOther?: boolean;
 }
 
 /** What the clients saw, kept small so it does not weigh on the heap figures. */
@@ -100,6 +102,7 @@ function completeInput(key: OrderKey) {
 
 function orderFlow(ledger: Ledger): SequencedRequest<Cycle>[] {
   let cycles = 0;
+  let lastSubmitted: OrderKey | undefined;
   const count = (label: string) => {
     ledger.outcomes.set(label, (ledger.outcomes.get(label) ?? 0) + 1);
   };
@@ -133,6 +136,7 @@ function orderFlow(ledger: Ledger): SequencedRequest<Cycle>[] {
           transactionId: `TX-${id}`,
         };
         cycle.duplicate = cycles % 4 === 0;
+        cycle.echoOther = cycles % 7 === 0;
         return {
           ...request,
           body: body(DISCLOSURE, {
@@ -151,18 +155,22 @@ function orderFlow(ledger: Ledger): SequencedRequest<Cycle>[] {
       onResponse: check('rccAcceptance'),
     },
     {
-      setupRequest: (request, cycle) => ({
-        ...request,
-        body: body(COMPLETE, cycle.key ? completeInput(cycle.key) : {}),
-      }),
+      setupRequest: (request, cycle) => {
+        lastSubmitted = cycle.key;
+        return { ...request, body: body(COMPLETE, cycle.key ? completeInput(cycle.key) : {}) };
+      },
       onResponse: recordCompletion,
     },
     {
-      // The agent's retry after an unavailable answer, a deliberate duplicate, or another read.
-      setupRequest: (request, cycle) =>
-        cycle.key && (cycle.firstCompletion === 'UpstreamUnavailableError' || cycle.duplicate)
-          ? { ...request, body: body(COMPLETE, completeInput(cycle.key)) }
-          : { ...request, body: line() },
+      // The agent's retry after an unavailable answer, a deliberate duplicate,
+      // another agent's order sent again, or another read.
+      setupRequest: (request, cycle) => {
+        if (cycle.key && (cycle.firstCompletion === 'UpstreamUnavailableError' || cycle.duplicate))
+          return { ...request, body: body(COMPLETE, completeInput(cycle.key)) };
+        if (cycle.echoOther && lastSubmitted && lastSubmitted !== cycle.key)
+          return { ...request, body: body(COMPLETE, completeInput(lastSubmitted)) };
+        return { ...request, body: line() };
+      },
       onResponse: (status, text, cycle) => {
         if (text.includes('completeOrder')) recordCompletion(status, text, cycle);
         else check('mobileLine')(status, text);
