@@ -316,17 +316,27 @@ describe('the request deadline', () => {
   });
 
   it('does not wait for a Retry-After that ends past the deadline, though under the cap', async () => {
-    for (const header of ['3', retryAfterDate(3)]) {
-      stack.dxp.injectFault(
-        DXP_ROUTE,
-        { kind: 'status', status: 503, headers: { 'retry-after': header } },
-        100,
-      );
+    // Four seconds: under the five-second cap, past the 2.5 s deadline even as a whole-second date.
+    for (const header of ['4', retryAfterDate(4)]) {
+      const fault: SandboxFault = {
+        kind: 'status',
+        status: 503,
+        headers: { 'retry-after': header },
+      };
+      stack.dxp.injectFault(DXP_ROUTE, fault, 100);
       const before = stack.dxp.callCount(DXP_ROUTE);
       const { line } = await queryLine(stack, 'PR', '16654555678');
       stack.dxp.clearFaults();
       expect(line, header).toMatchObject({ __typename: 'UpstreamUnavailableError' });
       expect(stack.dxp.callCount(DXP_ROUTE) - before, header).toBe(1);
+
+      const order = await prepared(stack);
+      stack.px.injectFault(PX_ROUTES.getRccAcceptance, fault, 100);
+      const pxBefore = stack.px.callCount(PX_ROUTES.getRccAcceptance);
+      const status = await acceptance(stack, order);
+      stack.px.clearFaults();
+      expect(status, header).toMatchObject(PX_UNAVAILABLE);
+      expect(stack.px.callCount(PX_ROUTES.getRccAcceptance) - pxBefore, header).toBe(1);
     }
   });
 });
