@@ -11,11 +11,8 @@ import {
   disclosureInput,
   newOrderKey,
 } from './helpers/px-operations.js';
-import {
-  runSubgraphProcessToExit,
-  sandboxEnv,
-  startSubgraphProcess,
-} from './helpers/subgraph-process.js';
+import { runSubgraphProcessToExit, startSubgraphProcess } from './helpers/subgraph-process.js';
+import { sandboxEnv } from './helpers/sandbox-env.js';
 
 interface Data {
   [field: string]: Record<string, unknown> & { __typename: string };

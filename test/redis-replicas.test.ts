@@ -12,11 +12,8 @@ import {
   newOrderKey,
 } from './helpers/px-operations.js';
 import { REDIS_AVAILABLE, useRedisServer } from './helpers/redis-server.js';
-import {
-  sandboxEnv,
-  startSubgraphProcess,
-  type SubgraphProcess,
-} from './helpers/subgraph-process.js';
+import { startSubgraphProcess, type SubgraphProcess } from './helpers/subgraph-process.js';
+import { sandboxEnv } from './helpers/sandbox-env.js';
 
 interface Data {
   [field: string]: (Record<string, unknown> & { __typename?: string }) | null;

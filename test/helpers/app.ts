@@ -10,6 +10,7 @@ import {
 import type { SandboxHandle } from '../../src/sandbox/sandbox-server.js';
 import { auditLogLines, describeFindings, type KnownSecret, type LogFinding } from './log-audit.js';
 import { createLogCapture } from './log-capture.js';
+import { sandboxEnv } from './sandbox-env.js';
 
 export interface TestStack {
   app: RunningApp;
@@ -50,13 +51,7 @@ export async function startTestStack(
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'debug',
-    DXP_BASE_URL: dxp.url,
-    DXP_CLIENT_ID: DXP_SANDBOX_CREDENTIALS.clientId,
-    DXP_CLIENT_SECRET: DXP_SANDBOX_CREDENTIALS.clientSecret,
-    PX_BASE_URL: px.url,
-    PX_TOKEN_URL: `${px.url}/oauth/token`,
-    PX_CLIENT_ID: PX_SANDBOX_CREDENTIALS.clientId,
-    PX_CLIENT_SECRET: PX_SANDBOX_CREDENTIALS.clientSecret,
+    ...sandboxEnv(dxp, px),
     ...env,
   });
   const app = await startApp(config, { logDestination: logs.stream });

@@ -1,9 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { projectRoot } from '../../src/project-root.js';
-import { DXP_SANDBOX_CREDENTIALS } from '../../src/sandbox/dxp/server.js';
-import { PX_SANDBOX_CREDENTIALS } from '../../src/sandbox/px/server.js';
-import type { SandboxHandle } from '../../src/sandbox/sandbox-server.js';
 
 /** The line src/main.ts logs once it listens, with the GraphQL URL. */
 const READY_MESSAGE = 'ordering subgraph ready';
@@ -35,19 +32,6 @@ export interface SubgraphProcess {
   signal(signal: NodeJS.Signals): void;
   /** SIGTERM, then waits for the exit (SIGKILL if it does not come). Safe to call twice. */
   stop(): Promise<ProcessExit>;
-}
-
-/** The environment that points a subgraph at sandboxes a test started, with their public credentials. */
-export function sandboxEnv(dxp: SandboxHandle, px: SandboxHandle): Record<string, string> {
-  return {
-    DXP_BASE_URL: dxp.url,
-    DXP_CLIENT_ID: DXP_SANDBOX_CREDENTIALS.clientId,
-    DXP_CLIENT_SECRET: DXP_SANDBOX_CREDENTIALS.clientSecret,
-    PX_BASE_URL: px.url,
-    PX_TOKEN_URL: `${px.url}/oauth/token`,
-    PX_CLIENT_ID: PX_SANDBOX_CREDENTIALS.clientId,
-    PX_CLIENT_SECRET: PX_SANDBOX_CREDENTIALS.clientSecret,
-  };
 }
 
 /**

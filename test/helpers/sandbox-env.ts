@@ -1,0 +1,16 @@
+import { DXP_SANDBOX_CREDENTIALS } from '../../src/sandbox/dxp/server.js';
+import { PX_SANDBOX_CREDENTIALS } from '../../src/sandbox/px/server.js';
+import type { SandboxHandle } from '../../src/sandbox/sandbox-server.js';
+
+/** The environment that points a subgraph at sandboxes a test started, with their public credentials. */
+export function sandboxEnv(dxp: SandboxHandle, px: SandboxHandle): Record<string, string> {
+  return {
+    DXP_BASE_URL: dxp.url,
+    DXP_CLIENT_ID: DXP_SANDBOX_CREDENTIALS.clientId,
+    DXP_CLIENT_SECRET: DXP_SANDBOX_CREDENTIALS.clientSecret,
+    PX_BASE_URL: px.url,
+    PX_TOKEN_URL: `${px.url}/oauth/token`,
+    PX_CLIENT_ID: PX_SANDBOX_CREDENTIALS.clientId,
+    PX_CLIENT_SECRET: PX_SANDBOX_CREDENTIALS.clientSecret,
+  };
+}
