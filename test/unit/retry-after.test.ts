@@ -13,6 +13,9 @@ describe('parseRetryAfter', () => {
     { header: 'Saturday, 01-Mar-25 12:00:07 GMT', expected: 7_000 },
     { header: 'Sat Mar  1 12:00:09 2025', expected: 9_000 },
     { header: 'Sat, 01 Mar 2025 11:59:00 GMT', expected: 0 },
+    // An absurd wait is capped at a day, so it still fits retryAfterSeconds (an Int).
+    { header: '99999999999999999999', expected: 86_400_000 },
+    { header: 'Fri, 31 Dec 9999 23:59:59 GMT', expected: 86_400_000 },
     { header: undefined, expected: null },
     { header: '', expected: null },
     { header: '-5', expected: null },
