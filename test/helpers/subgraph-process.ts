@@ -35,12 +35,30 @@ export interface SubgraphProcess {
 }
 
 /**
- * Spawns the real entry point (`src/main.ts` through tsx) with only `env`
- * (plus PATH and HOME, and a free port unless `env` names one), so nothing
- * of the test runner's environment leaks in.
+ * How the process is started: the entry point through tsx (quick), or the
+ * README's own `npm start` (a build, then the compiled entry point).
  */
-function spawnMain(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+export type Launch = 'tsx' | 'npm-start';
+
+const LAUNCH_COMMANDS: Record<Launch, { command: string; args: string[]; startTimeoutMs: number }> =
+  {
+    tsx: {
+      command: process.execPath,
+      args: ['--import', 'tsx', 'src/main.ts'],
+      startTimeoutMs: START_TIMEOUT_MS,
+    },
+    'npm-start': { command: 'npm', args: ['start', '--silent'], startTimeoutMs: 120_000 },
+  };
+
+/**
+ * Spawns the subgraph with only `env` (plus PATH and HOME, and a free port
+ * unless `env` names one), so nothing of the test runner's environment leaks
+ * in. It leads a process group of its own, so a signal reaches the node
+ * process behind npm and its shell too.
+ */
+function spawnMain(env: Record<string, string>, launch: Launch = 'tsx'): ChildProcess {
+  const { command, args } = LAUNCH_COMMANDS[launch];
+  const child = spawn(command, args, {
     cwd: projectRoot(),
     env: {
       PATH: process.env['PATH'] ?? '',
@@ -52,12 +70,22 @@ function spawnMain(env: Record<string, string>): ChildProcess {
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   // A test that fails before stopping its process must not leave it running.
-  const killOnExit = () => child.kill('SIGKILL');
+  const killOnExit = () => signalGroup(child, 'SIGKILL');
   process.on('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));
   return child;
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is gone already.
+  }
 }
 
 function exitOf(child: ChildProcess): Promise<ProcessExit> {
@@ -76,8 +104,9 @@ function exitOf(child: ChildProcess): Promise<ProcessExit> {
  */
 export async function startSubgraphProcess(
   env: Record<string, string> = {},
+  launch: Launch = 'tsx',
 ): Promise<SubgraphProcess> {
-  const child = spawnMain(env);
+  const child = spawnMain(env, launch);
   const exited = exitOf(child);
   let output = '';
   const records: Record<string, unknown>[] = [];
@@ -137,9 +166,12 @@ export async function startSubgraphProcess(
 
   let ready: Record<string, unknown>;
   try {
-    ready = await waitForLog((record) => record['msg'] === READY_MESSAGE);
+    ready = await waitForLog(
+      (record) => record['msg'] === READY_MESSAGE,
+      LAUNCH_COMMANDS[launch].startTimeoutMs,
+    );
   } catch (error) {
-    child.kill('SIGKILL');
+    signalGroup(child, 'SIGKILL');
     throw error;
   }
   const graphqlUrl = ready['url'];
@@ -147,8 +179,8 @@ export async function startSubgraphProcess(
     throw new Error(`the ready line must carry the GraphQL URL, but was: ${JSON.stringify(ready)}`);
 
   const stop = async (): Promise<ProcessExit> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+    if (child.exitCode === null && child.signalCode === null) signalGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_TIMEOUT_MS);
     try {
       return await exited;
     } finally {
@@ -164,7 +196,7 @@ export async function startSubgraphProcess(
     output: () => output,
     waitForLog,
     exited,
-    signal: (signal) => child.kill(signal),
+    signal: (signal) => signalGroup(child, signal),
     stop,
   };
 }
@@ -179,7 +211,7 @@ export async function runSubgraphProcessToExit(
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), timeoutMs);
   const exit = await exitOf(child);
   clearTimeout(timer);
   // 'exit' can come before the pipes are drained.
