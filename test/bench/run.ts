@@ -18,7 +18,8 @@ import type { UpstreamCounts, UpstreamUrls } from './upstreams-process.js';
  * Env: BENCH_DURATION_S (5), BENCH_ROUNDS (2), BENCH_WARMUP_S (2),
  * BENCH_CONNECTIONS (50), BENCH_SOAK_S (20; 0 skips the RSS check),
  * BENCH_ONLY (run scenarios whose name contains it), BENCH_PROFILE=1
- * (the subgraph runs with --cpu-prof; profiles land in test/bench/results/).
+ * (the subgraph runs with --cpu-prof; profiles land in test/bench/results/),
+ * BENCH_SUBGRAPH_NODE_ARGS (extra Node flags for the subgraph).
  */
 const settings = {
   durationS: numberEnv('BENCH_DURATION_S', 5),
@@ -28,6 +29,8 @@ const settings = {
   soakS: numberEnv('BENCH_SOAK_S', 20),
   only: process.env['BENCH_ONLY'] ?? '',
   profile: process.env['BENCH_PROFILE'] === '1',
+  /** Extra Node flags for the subgraph processes, e.g. `--max-semi-space-size=32`. */
+  subgraphNodeArgs: (process.env['BENCH_SUBGRAPH_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
 };
 const RESULTS_DIR = fileURLToPath(new URL('results/', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -412,6 +415,7 @@ async function main(): Promise<void> {
   // --expose-gc lets the leak check collect before it reads the heap; nothing else calls gc().
   const subgraphArgs = [
     '--expose-gc',
+    ...settings.subgraphNodeArgs,
     ...(settings.profile ? ['--cpu-prof', `--cpu-prof-dir=${RESULTS_DIR}profiles`] : []),
   ];
   const [rawChild, uncachedChild, cachedChild] = await Promise.all([
