@@ -178,11 +178,15 @@ export async function startSubgraphProcess(
   if (typeof graphqlUrl !== 'string')
     throw new Error(`the ready line must carry the GraphQL URL, but was: ${JSON.stringify(ready)}`);
 
+  // Every process of the group holds stdout open: its end means the node process behind npm is gone too.
+  const outputEnded = new Promise<void>((resolve) => stdout.once('close', () => resolve()));
   const stop = async (): Promise<ProcessExit> => {
     if (child.exitCode === null && child.signalCode === null) signalGroup(child, 'SIGTERM');
     const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), STOP_TIMEOUT_MS);
     try {
-      return await exited;
+      const exit = await exited;
+      await outputEnded;
+      return exit;
     } finally {
       clearTimeout(timer);
     }
