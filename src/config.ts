@@ -29,6 +29,8 @@ export interface Config {
   requestDeadlineMs: number;
   addonsCacheTtlSeconds: number;
   breaker: { threshold: number; halfOpenSeconds: number };
+  /** Per upstream: calls in flight at once (also its connection pool's size), and calls that may wait. */
+  bulkhead: { limit: number; queue: number };
   redisUrl: string | null;
   routerSecret: string | null;
   corsOrigins: string[];
@@ -105,6 +107,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       ADDONS_CACHE_TTL_S: nonNegativeInt({ default: 60 }),
       BREAKER_THRESHOLD: positiveInt({ default: 5 }),
       BREAKER_HALF_OPEN_S: positiveInt({ default: 10 }),
+      BULKHEAD_LIMIT: positiveInt({ default: 128 }),
+      BULKHEAD_QUEUE: nonNegativeInt({ default: 1024 }),
       REDIS_URL: url({ default: undefined }),
       ROUTER_SECRET: str({ default: undefined }),
       CORS_ORIGINS: origins({ default: [] }),
@@ -157,6 +161,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     requestDeadlineMs: env.REQUEST_DEADLINE_MS,
     addonsCacheTtlSeconds: env.ADDONS_CACHE_TTL_S,
     breaker: { threshold: env.BREAKER_THRESHOLD, halfOpenSeconds: env.BREAKER_HALF_OPEN_S },
+    bulkhead: { limit: env.BULKHEAD_LIMIT, queue: env.BULKHEAD_QUEUE },
     redisUrl: env.REDIS_URL ?? null,
     routerSecret: env.ROUTER_SECRET ?? null,
     corsOrigins: env.CORS_ORIGINS,

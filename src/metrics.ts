@@ -15,6 +15,7 @@ export interface Metrics {
   cacheLookups: Counter<'cache' | 'result'>;
   breakerState: Gauge<'upstream'>;
   breakerRejections: Counter<'upstream'>;
+  bulkheadRejections: Counter<'upstream'>;
   tokenGrants: Counter;
 }
 
@@ -71,6 +72,12 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
     breakerRejections: new Counter({
       name: 'circuit_breaker_rejections_total',
       help: 'Calls refused at once because the upstream circuit was open.',
+      labelNames: ['upstream'],
+      registers,
+    }),
+    bulkheadRejections: new Counter({
+      name: 'upstream_bulkhead_rejections_total',
+      help: 'Calls refused at once because the upstream had its most calls in flight and in queue.',
       labelNames: ['upstream'],
       registers,
     }),

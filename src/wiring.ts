@@ -34,14 +34,18 @@ export function createWiring(
   logger: Logger,
   metrics: Metrics,
 ): Wiring {
-  const breaker = {
+  const resilience = {
     breakerThreshold: config.breaker.threshold,
     breakerHalfOpenSeconds: config.breaker.halfOpenSeconds,
+    maxConcurrent: config.bulkhead.limit,
+    maxQueued: config.bulkhead.queue,
   };
-  const dxpResilience = createUpstreamResilience('DXP', breaker, metrics);
-  const pxResilience = createUpstreamResilience('PX', breaker, metrics);
-  const dxpHttp = createUpstreamHttp('DXP', metrics);
-  const pxHttp = createUpstreamHttp('PX', metrics);
+  const dxpResilience = createUpstreamResilience('DXP', resilience, metrics);
+  const pxResilience = createUpstreamResilience('PX', resilience, metrics);
+  // As many connections as the bulkhead lets calls through: waiting happens in its bounded queue.
+  const pool = { connections: config.bulkhead.limit };
+  const dxpHttp = createUpstreamHttp('DXP', metrics, pool);
+  const pxHttp = createUpstreamHttp('PX', metrics, pool);
 
   const stores = createStores(config, logger, metrics);
   const { journal } = stores;

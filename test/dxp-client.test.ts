@@ -17,7 +17,7 @@ import {
   type UpstreamHttp,
   type UpstreamResponse,
 } from '../src/upstreams/http.js';
-import { createUpstreamResilience } from '../src/upstreams/resilience.js';
+import { createTestResilience } from './helpers/resilience.js';
 import { createLogCapture } from './helpers/log-capture.js';
 
 const SEED = { businessId: 'PR', msisdn: '16654555678' };
@@ -60,11 +60,7 @@ function client(
 ) {
   const metrics = createMetrics({ collectDefaults: false });
   const { http, exchanges } = recording(createUpstreamHttp('DXP', metrics));
-  const resilience = createUpstreamResilience(
-    'DXP',
-    { breakerThreshold: 100, breakerHalfOpenSeconds: 10, initialBackoffMs: 5, maxBackoffMs: 20 },
-    metrics,
-  );
+  const resilience = createTestResilience('DXP', metrics);
   const dxp = createDxpClient({
     baseUrl: sandbox.url,
     credentials: {

@@ -14,7 +14,7 @@ import type { CallContext } from '../src/upstreams/call-context.js';
 import { createDxpClient } from '../src/upstreams/dxp/client.js';
 import type { DxpClient, LineKey } from '../src/upstreams/dxp/types.js';
 import { createUpstreamHttp } from '../src/upstreams/http.js';
-import { createUpstreamResilience } from '../src/upstreams/resilience.js';
+import { createTestResilience } from './helpers/resilience.js';
 
 const ROUTE = DXP_PRODUCT_ORDER_ROUTE;
 const SEED: LineKey = { businessId: 'PR', msisdn: '16654555678' };
@@ -43,11 +43,7 @@ function countingDxp(): { dxp: DxpClient; reads: Map<string, number>; maxInFligh
     credentials: { ...DXP_SANDBOX_CREDENTIALS },
     timeoutMs: 2_000,
     http: createUpstreamHttp('DXP', metrics),
-    resilience: createUpstreamResilience(
-      'DXP',
-      { breakerThreshold: 100, breakerHalfOpenSeconds: 10, initialBackoffMs: 5, maxBackoffMs: 20 },
-      metrics,
-    ),
+    resilience: createTestResilience('DXP', metrics),
   });
   closers.push(() => real.close());
   const reads = new Map<string, number>();

@@ -1,8 +1,11 @@
 import {
   BrokenCircuitError,
+  BulkheadRejectedError,
   CircuitState,
   ConsecutiveBreaker,
   ExponentialBackoff,
+  TaskCancelledError,
+  bulkhead,
   circuitBreaker,
   handleWhen,
   retry,
@@ -18,7 +21,9 @@ import type { Metrics } from '../metrics.js';
 /**
  * Per-upstream resilience: a circuit breaker around every call, and, for
  * reads only, retries with jittered backoff inside the breaker, so the
- * breaker counts operations after their retries, not attempts.
+ * breaker counts operations after their retries, not attempts. Innermost, a
+ * bulkhead bounds the attempts in flight and waiting, so a slow upstream
+ * cannot pile up calls (and memory) without end.
  *
  * Retry decisions belong to the client, which knows the status, the
  * Retry-After and the time left: it marks an error retryable by raising a
@@ -39,6 +44,10 @@ export interface ResilienceOptions {
   breakerHalfOpenSeconds: number;
   /** Attempts per read, the first one included. */
   maxAttempts?: number;
+  /** Calls in flight to the upstream at once; more wait for a slot. */
+  maxConcurrent: number;
+  /** Calls that may wait for a slot; beyond them a call is refused at once. */
+  maxQueued: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
 }
@@ -110,7 +119,11 @@ export function createUpstreamResilience(
       ),
     },
   );
-  const readPolicy = wrap(breaker, retries);
+  // Each attempt takes a slot, so the bulkhead bounds the calls the upstream
+  // has in hand; an open circuit refuses before a slot is taken.
+  const slots = bulkhead(options.maxConcurrent, options.maxQueued);
+  const readPolicy = wrap(breaker, retries, slots);
+  const writePolicy = wrap(breaker, slots);
 
   async function guarded<T>(run: () => Promise<T>): Promise<T> {
     try {
@@ -120,6 +133,13 @@ export function createUpstreamResilience(
         metrics.breakerRejections.inc({ upstream });
         throw upstreamUnavailable(upstream);
       }
+      // Refused before it was sent: even a write is safe to try again.
+      if (error instanceof BulkheadRejectedError) {
+        metrics.bulkheadRejections.inc({ upstream });
+        throw upstreamUnavailable(upstream);
+      }
+      // The request was cancelled while its call waited for a slot or a probe.
+      if (error instanceof TaskCancelledError) throw upstreamUnavailable(upstream);
       // A retry that ran out still answers the typed error, not its retry wrapper.
       if (error instanceof RetryableError) throw new TypedError(error.result);
       throw error;
@@ -130,7 +150,7 @@ export function createUpstreamResilience(
     read: (work, signal) =>
       guarded(() => readPolicy.execute(({ signal: policySignal }) => work(policySignal), signal)),
     write: (work, signal) =>
-      guarded(() => breaker.execute(({ signal: policySignal }) => work(policySignal), signal)),
+      guarded(() => writePolicy.execute(({ signal: policySignal }) => work(policySignal), signal)),
     breaker,
     isOpen: () => breaker.state === CircuitState.Open,
   };

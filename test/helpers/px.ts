@@ -15,7 +15,7 @@ import type {
   PxCompleteOrderRequest,
   PxRetrieveRccRequest,
 } from '../../src/upstreams/px/types.js';
-import { createUpstreamResilience } from '../../src/upstreams/resilience.js';
+import { createTestResilience } from './resilience.js';
 
 export function callContext(
   logger: Logger = createLogger('silent'),
@@ -57,11 +57,7 @@ export async function startPxHarness(
     credentials: { ...PX_SANDBOX_CREDENTIALS },
     timeoutMs: options.timeoutMs ?? 5_000,
     http: createUpstreamHttp('PX', metrics),
-    resilience: createUpstreamResilience(
-      'PX',
-      { breakerThreshold: 50, breakerHalfOpenSeconds: 10, initialBackoffMs: 5, maxBackoffMs: 20 },
-      metrics,
-    ),
+    resilience: createTestResilience('PX', metrics, 50),
     metrics,
   });
   return {
