@@ -367,9 +367,13 @@ function evaluateTargets(
     targets.push({
       target: `no RSS growth across two ${String(settings.soakS)} s runs`,
       // Peak RSS only grows; a few MB of allocator noise is not a leak. The heap
-      // after a full collection is what a leak would grow.
-      met: growth <= Math.max(4, first.peakRssMb * 0.03) && heapGrowth <= 2,
-      detail: `peak RSS ${first.peakRssMb.toFixed(1)} → ${second.peakRssMb.toFixed(1)} MB, heap after GC ${first.heapAfterGcMb.toFixed(1)} → ${second.heapAfterGcMb.toFixed(1)} MB, RSS now ${first.rssMb.toFixed(1)} → ${second.rssMb.toFixed(1)} MB`,
+      // after a full collection is what a leak would grow, but it moves by a few
+      // MB between equal runs either way (−6.4 to +2.4 MB seen here); a leak of
+      // 100 bytes a request passes 10% of it within one run.
+      met:
+        growth <= Math.max(4, first.peakRssMb * 0.03) &&
+        heapGrowth <= Math.max(4, first.heapAfterGcMb * 0.1),
+      detail: `peak RSS ${first.peakRssMb.toFixed(1)} → ${second.peakRssMb.toFixed(1)} MB, heap after GC ${first.heapAfterGcMb.toFixed(1)} → ${second.heapAfterGcMb.toFixed(1)} MB (${((heapGrowth * 2 ** 20) / second.requests).toFixed(0)} bytes per request of the second run), RSS now ${first.rssMb.toFixed(1)} → ${second.rssMb.toFixed(1)} MB`,
     });
   }
   return targets;
