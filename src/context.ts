@@ -20,10 +20,16 @@ export function createRequestContext(
   request: { correlationId: string; logger: Logger; startedAt?: number },
 ): RequestContext {
   const deadline = (request.startedAt ?? Date.now()) + services.config.requestDeadlineMs;
+  let signal: AbortSignal | undefined;
   const call: CallContext = {
     correlationId: request.correlationId,
     logger: request.logger,
-    signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+    // Made at the first upstream call, with the time then left: a request the
+    // cache or the journal answers never pays for the timer.
+    get signal() {
+      signal ??= AbortSignal.timeout(Math.max(1, deadline - Date.now()));
+      return signal;
+    },
     deadline,
   };
   return {
