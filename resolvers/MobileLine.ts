@@ -1,12 +1,11 @@
 import { GraphQLError } from 'graphql';
 import { resultOrTypedError } from '../src/errors.js';
 import type { MobileLineResolvers } from '../src/generated/resolvers-types.js';
-import { BusinessId, Msisdn } from '../src/scalars.js';
-import type { LineKey } from '../src/upstreams/dxp/types.js';
 
 export const MobileLine: MobileLineResolvers = {
-  async __resolveReference(reference, { loaders }) {
-    const key = lineKeyOf(reference);
+  // The representation guard (src/entity-representations.ts) has checked the key like arguments.
+  async __resolveReference({ businessId, msisdn }, { loaders }) {
+    const key = { businessId, msisdn };
     const line = await resultOrTypedError(() => loaders.lineByKey.load(key));
     // @apollo/subgraph marks the object it is given with its __typename, in
     // place: a copy keeps the loader's and the cache's shared record unmarked,
@@ -20,22 +19,3 @@ export const MobileLine: MobileLineResolvers = {
     throw new GraphQLError(message, { extensions: details });
   },
 };
-
-/**
- * Representations arrive as `_Any`, so no scalar has checked their key
- * fields: the same checks as the arguments', before a malformed key costs a
- * dxp-ux call.
- */
-function lineKeyOf(reference: { businessId: unknown; msisdn: unknown }): LineKey {
-  try {
-    return {
-      businessId: BusinessId.parseValue(reference.businessId),
-      msisdn: Msisdn.parseValue(reference.msisdn),
-    };
-  } catch (error) {
-    const reason = error instanceof GraphQLError ? error.message : 'malformed key';
-    throw new GraphQLError(`MobileLine representation: ${reason}`, {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
-  }
-}

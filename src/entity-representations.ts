@@ -4,18 +4,20 @@ import {
   defaultFieldResolver,
   type ConstDirectiveNode,
   type GraphQLObjectType,
+  type GraphQLOutputType,
   type GraphQLSchema,
 } from 'graphql';
 
 /**
  * Representations reach `_entities` as `_Any`, so nothing has checked them:
  * @apollo/subgraph throws a plain error for a `__typename` it does not know,
- * failing every representation of the batch, and a reference resolver given
- * no key loads `undefined`. Both are the caller's mistake: each such
+ * failing every representation of the batch, a reference resolver given no
+ * key loads `undefined`, and one given a malformed key (an msisdn of letters)
+ * would spend an upstream call on it. All are the caller's mistake: each such
  * representation is answered BAD_USER_INPUT in its own slot, and the rest
- * resolve. ID and String key fields are checked here as GraphQL coerces an
- * ID; custom scalar keys (MobileLine's) are checked by their scalar in the
- * reference resolver.
+ * resolve. Every key field is checked as its type coerces a variable: an ID
+ * or String as GraphQL does, a custom scalar (Msisdn, BusinessId) by its own
+ * parseValue, so reference resolvers get keys as well-formed as arguments.
  */
 export function guardEntityRepresentations(schema: GraphQLSchema): GraphQLSchema {
   const entities = schema.getQueryType()?.getFields()['_entities'];
@@ -41,30 +43,60 @@ export function guardEntityRepresentations(schema: GraphQLSchema): GraphQLSchema
   return schema;
 }
 
+/** A key field and how a representation's value for it is checked; a reason when it fails. */
+interface KeyField {
+  name: string;
+  problem(value: unknown): string | undefined;
+}
+
 /**
  * For each entity this subgraph resolves (its `@key` is not `resolvable:
- * false`), the key field sets whose ID or String fields are checked here.
+ * false`), its key field sets, each field with its check.
  */
-function checkedEntityKeys(schema: GraphQLSchema): Map<string, string[][]> {
+function checkedEntityKeys(schema: GraphQLSchema): Map<string, KeyField[][]> {
   // Duck-typed, not isUnionType: under vitest this module may get graphql's
   // ESM build while @apollo/subgraph built the schema with its CommonJS one.
   const union = schema.getType('_Entity');
-  const keys = new Map<string, string[][]>();
+  const keys = new Map<string, KeyField[][]>();
   if (union === undefined || !('getTypes' in union)) return keys;
   for (const type of union.getTypes()) {
     const fields = type.getFields();
-    const idLike = (field: string) =>
-      ['ID', 'String'].includes(String(fields[field]?.type).replace(/!$/, ''));
     const resolvable = keyDirectives(type)
       .filter((directive) => argumentValue(directive, 'resolvable') !== false)
       .map((directive) =>
         String(argumentValue(directive, 'fields') ?? '')
           .split(/\s+/)
-          .filter(idLike),
+          .flatMap((name) => {
+            const field = fields[name];
+            return field ? [keyField(name, field.type)] : [];
+          }),
       );
     if (resolvable.length > 0) keys.set(type.name, resolvable);
   }
   return keys;
+}
+
+function keyField(name: string, type: GraphQLOutputType): KeyField {
+  // Unwrapped by shape, not getNamedType, for the same two-builds reason as above.
+  let named: GraphQLOutputType = type;
+  while ('ofType' in named) named = named.ofType;
+  if (named.name === 'ID' || named.name === 'String') {
+    return { name, problem: (value) => (isId(value) ? undefined : 'is missing or not an ID') };
+  }
+  const parseValue = 'parseValue' in named ? named.parseValue.bind(named) : undefined;
+  return {
+    name,
+    problem(value) {
+      // The scalar judges a missing value too, in its own words.
+      if (parseValue === undefined) return value === undefined ? 'is missing' : undefined;
+      try {
+        parseValue(value);
+        return undefined;
+      } catch (error) {
+        return error instanceof Error ? error.message : 'is malformed';
+      }
+    },
+  };
 }
 
 function keyDirectives(type: GraphQLObjectType): ConstDirectiveNode[] {
@@ -81,7 +113,7 @@ function argumentValue(directive: ConstDirectiveNode, name: string): string | bo
 function refusalOf(
   representation: unknown,
   index: number,
-  checkedKeys: Map<string, string[][]>,
+  checkedKeys: Map<string, KeyField[][]>,
 ): GraphQLError | undefined {
   const refuse = (reason: string) =>
     new GraphQLError(`_entities: representation ${index} ${reason}`, {
@@ -96,8 +128,15 @@ function refusalOf(
   if (keySets === undefined) {
     return refuse('must name an entity this subgraph resolves in __typename');
   }
-  const hasKey = keySets.some((keyFields) => keyFields.every((field) => isId(fields[field])));
-  return hasKey ? undefined : refuse(`lacks the key fields of ${String(typename)}`);
+  // The problems of the first key set, unless another set is complete.
+  const problems = keySets.map((keyFields) =>
+    keyFields.flatMap((field) => {
+      const problem = field.problem(fields[field.name]);
+      return problem === undefined ? [] : [`${field.name} ${problem}`];
+    }),
+  );
+  if (problems.some((found) => found.length === 0)) return undefined;
+  return refuse(`of ${String(typename)}: ${(problems[0] ?? []).join('; ')}`);
 }
 
 /** What GraphQL coerces to an ID: a string or an integer. */

@@ -102,7 +102,7 @@ describe('_entities for MobileLine with malformed keys', () => {
   afterAll(() => stack.close());
 
   // Representations are `_Any`: no scalar has checked their key fields, so
-  // the reference resolver must, before a malformed key costs a call.
+  // the representation guard must, before a malformed key costs a call.
   it('answers a malformed key as a bad input in its own slot, without a dxp-ux call', async () => {
     const representations: Record<string, unknown>[] = [
       SEED,
