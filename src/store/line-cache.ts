@@ -18,6 +18,13 @@ export function lineKeyString(key: LineKey): string {
   return `${key.businessId}:${key.msisdn}`;
 }
 
+/** The cache turned off (TTL 0): nothing stored, and no lookups to count, so the metric stays silent. */
+export const NO_LINE_CACHE: LineCache = {
+  get: () => Promise.resolve(undefined),
+  set: () => Promise.resolve(),
+  close: () => Promise.resolve(),
+};
+
 export interface MemoryLineCacheOptions {
   /** 0 turns the cache off. */
   ttlSeconds: number;
@@ -28,14 +35,7 @@ export interface MemoryLineCacheOptions {
 }
 
 export function createMemoryLineCache(options: MemoryLineCacheOptions): LineCache {
-  // With the cache off there are no lookups to count, so the metric stays silent.
-  if (options.ttlSeconds === 0) {
-    return {
-      get: () => Promise.resolve(undefined),
-      set: () => Promise.resolve(),
-      close: () => Promise.resolve(),
-    };
-  }
+  if (options.ttlSeconds === 0) return NO_LINE_CACHE;
 
   const entries = new LRUCache<string, MobileLineRecord>({
     max: options.maxEntries ?? 10_000,

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { maskMsisdn, type Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { LineKey, MobileLineRecord } from '../upstreams/dxp/types.js';
-import type { LineCache } from './line-cache.js';
+import { NO_LINE_CACHE, type LineCache } from './line-cache.js';
 import { redisErrorFields } from './redis-client.js';
 
 export interface RedisLineCacheOptions {
@@ -24,14 +24,7 @@ const lineKey = (key: LineKey) =>
  * The connection belongs to the caller: `close()` leaves it open.
  */
 export function createRedisLineCache(redis: Redis, options: RedisLineCacheOptions): LineCache {
-  // With the cache off there are no lookups to count, so the metric stays silent.
-  if (options.ttlSeconds === 0) {
-    return {
-      get: () => Promise.resolve(undefined),
-      set: () => Promise.resolve(),
-      close: () => Promise.resolve(),
-    };
-  }
+  if (options.ttlSeconds === 0) return NO_LINE_CACHE;
 
   const { ttlSeconds, logger } = options;
   const lookups = options.metrics.cacheLookups;
