@@ -4,7 +4,6 @@ import {
   CircuitState,
   ConsecutiveBreaker,
   ExponentialBackoff,
-  TaskCancelledError,
   bulkhead,
   circuitBreaker,
   handleWhen,
@@ -138,8 +137,6 @@ export function createUpstreamResilience(
         metrics.bulkheadRejections.inc({ upstream });
         throw upstreamUnavailable(upstream);
       }
-      // The request was cancelled while its call waited for a slot or a probe.
-      if (error instanceof TaskCancelledError) throw upstreamUnavailable(upstream);
       // A retry that ran out still answers the typed error, not its retry wrapper.
       if (error instanceof RetryableError) throw new TypedError(error.result);
       throw error;
