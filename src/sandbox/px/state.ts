@@ -335,9 +335,7 @@ export function createPxOrderFlow(options: { now: () => Date }): PxOrderFlow {
     },
 
     submittedOrders() {
-      let count = 0;
-      for (const transaction of transactions.values()) if (transaction.order !== null) count += 1;
-      return count;
+      return this.submittedPartnerOrderIds().length;
     },
 
     submittedPartnerOrderIds() {
