@@ -208,9 +208,9 @@ function upstreamCalls(stack: TestStack): number {
 }
 
 const fiveHundreds = (result: LoadResult) =>
-  Object.entries(result.statusCodeStats)
+  Object.entries(result.statusCodeStats ?? {})
     .filter(([status]) => Number(status) >= 500)
-    .reduce((sum, [, { count }]) => sum + count, 0);
+    .reduce((sum, [, { count }]) => sum + (count ?? 0), 0);
 
 describe('load: line reads and the ordering flow with 20% upstream 503s', () => {
   it(`serves ${CONNECTIONS} connections for ${DURATION_S} s without a 5xx, a lost or a doubled order`, async () => {
