@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
@@ -10,13 +9,13 @@ import {
   type PxSandboxHandle,
 } from './sandbox/px/server.js';
 import type { SandboxHandle } from './sandbox/sandbox-server.js';
-import { createServer } from './server.js';
+import { createServer, type SubgraphServer } from './server.js';
 import { createWiring, type ResolvedUpstreams, type Wiring } from './wiring.js';
 
 export interface RunningApp {
   /** Origin of the subgraph, e.g. http://127.0.0.1:4001. */
   url: string;
-  server: FastifyInstance;
+  server: SubgraphServer;
   wiring: Wiring;
   logger: Logger;
   /** The embedded sandboxes this app started, when no real upstream was configured. */
@@ -38,7 +37,8 @@ export async function startApp(
     await Promise.all([sandboxes.dxp?.close(), sandboxes.px?.close()]);
   };
   let wiring: Wiring | undefined;
-  let server: FastifyInstance | undefined;
+  let server: SubgraphServer | undefined;
+  let port: number;
   try {
     const upstreams = await resolveUpstreams(config, sandboxes, logger);
     wiring = createWiring(config, upstreams, logger, createMetrics());
@@ -46,7 +46,7 @@ export async function startApp(
       services: wiring.services,
       readinessChecks: wiring.readinessChecks,
     });
-    await server.listen({ host: config.host, port: config.port });
+    port = await server.listen(config.host, config.port);
   } catch (error) {
     // A start that fails (a port in use) must not leave sandboxes, pools or Redis open.
     await server?.close().catch(() => undefined);
@@ -54,8 +54,6 @@ export async function startApp(
     await closeSandboxes();
     throw error;
   }
-  const address = server.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
 
   return {
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,

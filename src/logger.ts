@@ -1,8 +1,7 @@
-import type { FastifyBaseLogger } from 'fastify';
 import { pino, type DestinationStream } from 'pino';
 
-/** The logger every module takes: pino's, as Fastify hands it to each request (with its correlation id bound). */
-export type Logger = FastifyBaseLogger;
+/** The logger every module takes: pino's; each request's child has its correlation id bound. */
+export type Logger = pino.Logger;
 
 /**
  * Keys whose values are censored wherever they appear as a field, a field's

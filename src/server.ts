@@ -1,12 +1,20 @@
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import fastifyCors from '@fastify/cors';
-import fastifyApollo from '@as-integrations/fastify';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { createRequestContext, type RequestContext } from './context.js';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation.js';
 import { readiness, type ReadinessCheck } from './health.js';
+import { createCors } from './http/cors.js';
+import { serveGraphQL } from './http/graphql-endpoint.js';
+import { HttpError } from './http/http-error.js';
+import { sendJson, sendRefusal } from './http/respond.js';
 import { ROUTER_SECRET_HEADER, createRouterSecretCheck } from './http/router-secret.js';
+import type { Logger } from './logger.js';
 import { correlationErrorsPlugin, formatError } from './plugins/error-masking.js';
 import { landingPagePlugin } from './plugins/landing-page.js';
 import { hideTokenLimit, queryLimits } from './plugins/limits.js';
@@ -17,63 +25,40 @@ import type { Services } from './services.js';
 /** 100 kB: far above any real operation, far below what a flood needs. */
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
+/**
+ * Longer than the idle timeout of the load balancers and routers in front
+ * (60 s is common), so they close an idle connection before we do and never
+ * send a request down one we are closing.
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+
 export interface ServerOptions {
   services: Services;
   readinessChecks: ReadinessCheck[];
 }
 
+export interface SubgraphServer {
+  /** Listens and answers the port (useful when asked for port 0). */
+  listen(host: string, port: number): Promise<number>;
+  /**
+   * Stops taking requests, lets in-flight ones finish (their answers close
+   * their connections, new requests on open connections get 503), then stops
+   * Apollo Server.
+   */
+  close(): Promise<void>;
+}
+
 /**
- * The HTTP server: Fastify with Apollo Server on /graphql (never
- * startStandaloneServer: 50 MB bodies and `*` CORS), /health, /health/ready
- * and /metrics.
+ * The HTTP server: Apollo Server on /graphql through a thin `node:http`
+ * integration (never startStandaloneServer: 50 MB bodies and `*` CORS), plus
+ * /health, /health/ready and /metrics. Every request gets a correlation id
+ * (echoed, logged, handed to the upstreams) and one log line when it ends.
  */
 export async function createServer({
   services,
   readinessChecks,
-}: ServerOptions): Promise<FastifyInstance> {
+}: ServerOptions): Promise<SubgraphServer> {
   const { config, logger, metrics } = services;
-  const app = Fastify({
-    loggerInstance: logger,
-    bodyLimit: BODY_LIMIT_BYTES,
-    genReqId: (request) => correlationIdFrom(request.headers[CORRELATION_HEADER]),
-    // One line per request (onResponse below) instead of Fastify's two.
-    logController: new LogController({
-      requestIdLogLabel: 'correlationId',
-      disableRequestLogging: true,
-    }),
-    forceCloseConnections: 'idle',
-    return503OnClosing: true,
-  });
-
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header(CORRELATION_HEADER, request.id);
-  });
-  // A keep-alive connection whose request finishes during shutdown would hold
-  // close() open until its idle timeout; its answer closes it instead.
-  let closing = false;
-  app.addHook('preClose', async () => {
-    closing = true;
-  });
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (closing) reply.header('connection', 'close');
-    return payload;
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        path: request.url.split('?')[0],
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime),
-      },
-      'request completed',
-    );
-  });
-
-  if (config.corsOrigins.length > 0) {
-    await app.register(fastifyCors, { origin: config.corsOrigins, credentials: false });
-  }
-
   const limits = queryLimits(config.limits);
   const apollo = new ApolloServer<RequestContext>({
     schema: buildSchema(),
@@ -81,7 +66,7 @@ export async function createServer({
     introspection: !config.isProduction,
     hideSchemaDetailsFromClientErrors: config.isProduction,
     includeStacktraceInErrorResponses: false,
-    // Shutdown is src/main.ts's: it closes Fastify, whose onClose stops Apollo.
+    // Shutdown is src/main.ts's: it closes this server, which then stops Apollo.
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
@@ -96,41 +81,143 @@ export async function createServer({
     ],
   });
   await apollo.start();
-  app.addHook('onClose', () => apollo.stop());
 
-  await app.register(async (graphql) => {
-    if (config.routerSecret !== null) {
-      const isRouter = createRouterSecretCheck(config.routerSecret);
-      // onRequest runs before the body is read or parsed.
-      graphql.addHook('onRequest', async (request, reply) => {
-        if (isRouter(request.headers[ROUTER_SECRET_HEADER])) return;
-        request.log.warn(
-          { path: request.url.split('?')[0] },
-          'refused a request without the router secret',
-        );
-        await reply
-          .code(401)
-          .send({ errors: [{ message: 'Unauthorized', extensions: { code: 'UNAUTHENTICATED' } }] });
-      });
+  const isRouter =
+    config.routerSecret === null ? undefined : createRouterSecretCheck(config.routerSecret);
+  const applyCors = createCors(config.corsOrigins);
+
+  async function route(
+    request: IncomingMessage,
+    response: ServerResponse,
+    target: { path: string; search: string },
+    requestContext: { correlationId: string; logger: Logger },
+  ): Promise<void> {
+    switch (target.path) {
+      case '/graphql':
+        // Checked before the body is read or parsed.
+        if (isRouter && !isRouter(request.headers[ROUTER_SECRET_HEADER])) {
+          requestContext.logger.warn(
+            { path: target.path },
+            'refused a request without the router secret',
+          );
+          throw new HttpError(401, 'Unauthorized');
+        }
+        return serveGraphQL(apollo, request, response, target.search, {
+          bodyLimitBytes: BODY_LIMIT_BYTES,
+          context: async () => createRequestContext(services, requestContext),
+        });
+      case '/health':
+        onlyReads(request);
+        sendJson(response, 200, { status: 'ok' });
+        return;
+      case '/health/ready': {
+        onlyReads(request);
+        const result = await readiness(readinessChecks);
+        sendJson(response, result.ready ? 200 : 503, {
+          status: result.ready ? 'ready' : 'not ready',
+          ...result,
+        });
+        return;
+      }
+      case '/metrics': {
+        onlyReads(request);
+        const body = await metrics.registry.metrics();
+        response.writeHead(200, { 'content-type': metrics.registry.contentType });
+        response.end(body);
+        return;
+      }
+      default:
+        throw new HttpError(404, `Route ${request.method ?? 'GET'}:${target.path} not found`);
     }
-    await graphql.register(fastifyApollo(apollo), {
-      path: '/graphql',
-      context: async (request) =>
-        createRequestContext(services, { correlationId: request.id, logger: request.log }),
+  }
+
+  const inFlight = new Set<ServerResponse>();
+  let closing = false;
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const startedAt = performance.now();
+    const correlationId = correlationIdFrom(request.headers[CORRELATION_HEADER]);
+    const requestLogger = logger.child({ correlationId });
+    const target = splitTarget(request.url ?? '/');
+    response.setHeader(CORRELATION_HEADER, correlationId);
+    inFlight.add(response);
+    response.once('close', () => {
+      inFlight.delete(response);
+      if (closing) httpServer.closeIdleConnections();
+      requestLogger.info(
+        {
+          method: request.method,
+          path: target.path,
+          status: response.statusCode,
+          ms: Math.round(performance.now() - startedAt),
+          ...(response.writableFinished ? {} : { aborted: true }),
+        },
+        'request completed',
+      );
     });
-  });
 
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/health/ready', async (_request, reply) => {
-    const result = await readiness(readinessChecks);
-    return reply
-      .code(result.ready ? 200 : 503)
-      .send({ status: result.ready ? 'ready' : 'not ready', ...result });
-  });
-  app.get('/metrics', async (_request, reply) => {
-    const body = await metrics.registry.metrics();
-    return reply.type(metrics.registry.contentType).send(body);
-  });
+    try {
+      if (closing) {
+        throw new HttpError(503, 'The server is shutting down.', { connection: 'close' });
+      }
+      if (applyCors && !applyCors(request, response)) return;
+      await route(request, response, target, { correlationId, logger: requestLogger });
+    } catch (error) {
+      if (!(error instanceof HttpError)) {
+        requestLogger.error({ err: error }, 'unexpected error while serving a request');
+      }
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      const refusal =
+        error instanceof HttpError
+          ? error
+          : new HttpError(500, `Internal server error (correlation id ${correlationId})`);
+      sendRefusal(response, refusal.status, refusal.message, refusal.code, refusal.headers);
+    }
+  }
 
-  return app;
+  const httpServer = createHttpServer((request, response) => {
+    void serve(request, response);
+  });
+  httpServer.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+
+  return {
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve((httpServer.address() as AddressInfo).port);
+        });
+      }),
+    async close() {
+      closing = true;
+      // Answers not yet written tell their clients not to reuse the connection.
+      for (const response of inFlight) {
+        if (!response.headersSent) response.setHeader('connection', 'close');
+      }
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeIdleConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}
+
+/** `/graphql?query=…` → path and search (with its `?`), without a URL parse. */
+function splitTarget(url: string): { path: string; search: string } {
+  const queryAt = url.indexOf('?');
+  return queryAt === -1
+    ? { path: url, search: '' }
+    : { path: url.slice(0, queryAt), search: url.slice(queryAt) };
+}
+
+/** The operational endpoints answer GET and HEAD only. */
+function onlyReads(request: IncomingMessage): void {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    throw new HttpError(405, 'Method not allowed.', { allow: 'GET, HEAD' });
+  }
 }
