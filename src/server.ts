@@ -15,7 +15,11 @@ import { HttpError } from './http/http-error.js';
 import { sendJson, sendRefusal } from './http/respond.js';
 import { ROUTER_SECRET_HEADER, createRouterSecretCheck } from './http/router-secret.js';
 import type { Logger } from './logger.js';
-import { correlationErrorsPlugin, formatError } from './plugins/error-masking.js';
+import {
+  correlationErrorsPlugin,
+  formatError,
+  maskedInternalMessage,
+} from './plugins/error-masking.js';
 import { landingPagePlugin } from './plugins/landing-page.js';
 import { hideTokenLimit, queryLimits } from './plugins/limits.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
@@ -173,7 +177,7 @@ export async function createServer({
       const refusal =
         error instanceof HttpError
           ? error
-          : new HttpError(500, `Internal server error (correlation id ${correlationId})`);
+          : new HttpError(500, maskedInternalMessage(correlationId));
       sendRefusal(response, refusal.status, refusal.message, refusal.code, refusal.headers);
     }
   }

@@ -24,6 +24,11 @@ const DELIBERATE_CODES = new Set([
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
 
+/** What a client reads instead of an unexpected error: enough for support to find the logs. */
+export function maskedInternalMessage(correlationId: string): string {
+  return `${INTERNAL_ERROR_MESSAGE} (correlation id ${correlationId})`;
+}
+
 export function formatError(formatted: GraphQLFormattedError): GraphQLFormattedError {
   const code = formatted.extensions?.['code'];
   if (typeof code === 'string' && DELIBERATE_CODES.has(code)) {
@@ -65,7 +70,7 @@ export function correlationErrorsPlugin(): ApolloServerPlugin<RequestContext> {
             ...error,
             message:
               error.message === INTERNAL_ERROR_MESSAGE
-                ? `${INTERNAL_ERROR_MESSAGE} (correlation id ${correlationId})`
+                ? maskedInternalMessage(correlationId)
                 : error.message,
             extensions: { ...error.extensions, correlationId },
           }));
