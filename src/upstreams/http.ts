@@ -63,6 +63,9 @@ export function createUpstreamHttp(
       const attempt = abortAfter(call.timeoutMs, call.signal);
       const url = new URL(call.url);
       try {
+        // An emitter keeps no "already aborted" state: a request that gave up
+        // before this attempt began must not send it.
+        if (call.signal?.aborted) throw call.signal.reason;
         const response = await dispatcher.request({
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
@@ -109,8 +112,7 @@ function abortAfter(ms: number, request: AbortSignal | undefined) {
     abort.emit('abort');
   }, ms);
   const onRequestAbort = () => abort.emit('abort');
-  if (request?.aborted) onRequestAbort();
-  else request?.addEventListener('abort', onRequestAbort, { once: true });
+  request?.addEventListener('abort', onRequestAbort, { once: true });
   return {
     abort,
     timedOut: () => timedOut,
