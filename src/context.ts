@@ -19,18 +19,10 @@ export function createRequestContext(
   services: Services,
   request: { correlationId: string; logger: Logger; startedAt?: number },
 ): RequestContext {
-  const deadline = (request.startedAt ?? Date.now()) + services.config.requestDeadlineMs;
-  let signal: AbortSignal | undefined;
   const call: CallContext = {
     correlationId: request.correlationId,
     logger: request.logger,
-    // Made at the first upstream call, with the time then left: a request the
-    // cache or the journal answers never pays for the timer.
-    get signal() {
-      signal ??= AbortSignal.timeout(Math.max(1, deadline - Date.now()));
-      return signal;
-    },
-    deadline,
+    deadline: (request.startedAt ?? Date.now()) + services.config.requestDeadlineMs,
   };
   return {
     correlationId: request.correlationId,

@@ -16,7 +16,6 @@ import {
   type UpstreamCall,
   type UpstreamHttp,
   type UpstreamResponse,
-  UpstreamNetworkError,
 } from '../src/upstreams/http.js';
 import { createTestResilience } from './helpers/resilience.js';
 import { createLogCapture } from './helpers/log-capture.js';
@@ -81,7 +80,6 @@ function callContext(overrides: Partial<CallContext> = {}): CallContext {
   return {
     correlationId: 'test-correlation-0001',
     logger: createLogger('silent'),
-    signal: new AbortController().signal,
     deadline: Date.now() + 15_000,
     ...overrides,
   };
@@ -439,43 +437,5 @@ describe('dxp-ux client against the sandbox', () => {
     expect(exchanges[0]?.call.url).toBe(
       `${sandbox.url}/dxp-ux/v1/P%2FR/productOrder?channel.name=Digital&relatedParty.id=1+2%26x%3D3`,
     );
-  });
-
-  describe('the upstream HTTP layer, given a request signal (as Px calls are)', () => {
-    const get = (http: UpstreamHttp, signal: AbortSignal) =>
-      http.send({
-        method: 'GET',
-        url: `${sandbox.url}/dxp-ux/v1/PR/productOrder?channel.name=Digital&relatedParty.id=16654555678`,
-        route: 'productOrder',
-        headers: {},
-        timeoutMs: 5_000,
-        signal,
-      });
-
-    it('does not send an attempt whose request has already given up', async () => {
-      const http = createUpstreamHttp('DXP', createMetrics());
-      try {
-        const error = await get(http, AbortSignal.abort()).catch((caught: unknown) => caught);
-        expect(error).toBeInstanceOf(UpstreamNetworkError);
-        expect((error as UpstreamNetworkError).kind).toBe('aborted');
-        expect(sandbox.callCount(ROUTE)).toBe(0);
-      } finally {
-        await http.close();
-      }
-    });
-
-    it('ends an attempt in flight when its request gives up', async () => {
-      const http = createUpstreamHttp('DXP', createMetrics());
-      sandbox.injectFault(ROUTE, { kind: 'hang' });
-      const startedAt = Date.now();
-      try {
-        const error = await get(http, AbortSignal.timeout(100)).catch((caught: unknown) => caught);
-        expect((error as UpstreamNetworkError).kind).toBe('aborted');
-        expect(Date.now() - startedAt).toBeLessThan(2_000);
-        expect(sandbox.callCount(ROUTE)).toBe(1);
-      } finally {
-        await http.close();
-      }
-    });
   });
 });

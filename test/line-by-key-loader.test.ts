@@ -81,7 +81,6 @@ function callContext(): CallContext {
   return {
     correlationId: 'loader-test',
     logger: createLogger('silent'),
-    signal: new AbortController().signal,
     deadline: Date.now() + 15_000,
   };
 }

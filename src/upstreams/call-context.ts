@@ -5,11 +5,11 @@ export interface CallContext {
   correlationId: string;
   logger: Logger;
   /**
-   * Aborted when the GraphQL request's deadline passes; Px calls and token
-   * waits follow it. dxp-ux reads, the hot path, cap each attempt at the time
-   * left instead: a signal costs every call a timer and a listener.
+   * Epoch ms by which the whole GraphQL request must be answered. Every
+   * attempt's timeout is capped at the time then left, an attempt with none
+   * left is not sent, and retry backoff never waits past it. A deadline
+   * rather than an abort signal: a signal costs every call a timer and
+   * listeners, and the request has nothing else that cancels it.
    */
-  signal: AbortSignal;
-  /** Epoch ms by which the whole GraphQL request must be answered. */
   deadline: number;
 }

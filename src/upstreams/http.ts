@@ -15,7 +15,11 @@ export interface UpstreamResponse {
   body: string;
 }
 
-/** A call that got no HTTP answer: the network failed or the attempt timed out. */
+/**
+ * A call that got no HTTP answer: the attempt timed out or the network
+ * failed; `aborted` when a client did not send it, the request having no
+ * time left.
+ */
 export class UpstreamNetworkError extends Error {
   override readonly name = 'UpstreamNetworkError';
   constructor(
@@ -37,8 +41,6 @@ export interface UpstreamCall {
   body?: string;
   /** How long the whole attempt may take: connection, headers and body. */
   timeoutMs: number;
-  /** Aborts the attempt when the whole GraphQL request runs out of time. */
-  signal?: AbortSignal;
 }
 
 export interface UpstreamHttp {
@@ -60,12 +62,9 @@ export function createUpstreamHttp(
   return {
     async send(call) {
       const stopTimer = metrics.upstreamDuration.startTimer({ upstream, route: call.route });
-      const attempt = abortAfter(call.timeoutMs, call.signal);
+      const attempt = abortAfter(call.timeoutMs);
       const url = new URL(call.url);
       try {
-        // An emitter keeps no "already aborted" state: a request that gave up
-        // before this attempt began must not send it.
-        if (call.signal?.aborted) throw call.signal.reason;
         const response = await dispatcher.request({
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
@@ -85,7 +84,7 @@ export function createUpstreamHttp(
         }
         return { status: response.statusCode, headers: response.headers, body };
       } catch (error) {
-        const kind = networkErrorKind(error, attempt.timedOut(), call.signal);
+        const kind = networkErrorKind(error, attempt.timedOut());
         metrics.upstreamRequests.inc({ upstream, route: call.route, status: kind });
         metrics.upstreamErrors.inc({ upstream, route: call.route, kind });
         throw new UpstreamNetworkError(kind, upstream, call.route);
@@ -99,36 +98,28 @@ export function createUpstreamHttp(
 }
 
 /**
- * Aborts an attempt after `ms`, or when the request's signal aborts. undici
- * takes an EventEmitter as the abort signal of a request: the whole attempt
- * (connect, headers, body) stays bounded at a fraction of the cost of an
- * AbortController, whose listeners every call would add and remove.
+ * Aborts an attempt after `ms`. undici takes an EventEmitter as the abort
+ * signal of a request: the whole attempt (connect, headers, body) stays
+ * bounded at a fraction of the cost of an AbortController, whose listeners
+ * every call would add and remove.
  */
-function abortAfter(ms: number, request: AbortSignal | undefined) {
+function abortAfter(ms: number) {
   const abort = new EventEmitter();
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     abort.emit('abort');
   }, ms);
-  const onRequestAbort = () => abort.emit('abort');
-  request?.addEventListener('abort', onRequestAbort, { once: true });
   return {
     abort,
     timedOut: () => timedOut,
-    done() {
+    done: () => {
       clearTimeout(timer);
-      request?.removeEventListener('abort', onRequestAbort);
     },
   };
 }
 
-function networkErrorKind(
-  error: unknown,
-  timedOut: boolean,
-  requestSignal: AbortSignal | undefined,
-): UpstreamNetworkError['kind'] {
-  if (requestSignal?.aborted) return 'aborted';
+function networkErrorKind(error: unknown, timedOut: boolean): UpstreamNetworkError['kind'] {
   if (timedOut) return 'timeout';
   if (
     error instanceof undiciErrors.HeadersTimeoutError ||

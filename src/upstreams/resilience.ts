@@ -33,6 +33,8 @@ export class RetryableError extends TypedError {
     typed: TypedError,
     /** What the upstream asked for (Retry-After), in ms; null to back off as usual. */
     readonly retryAfterMs: number | null,
+    /** The request's deadline (epoch ms): no backoff waits past it. */
+    readonly deadline: number,
   ) {
     super(typed.result);
   }
@@ -53,9 +55,9 @@ export interface ResilienceOptions {
 
 export interface UpstreamResilience {
   /** A read: retried when the client says so, behind the breaker. */
-  read<T>(work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  read<T>(work: () => Promise<T>): Promise<T>;
   /** A write (sendRcc, completeOrder): never retried, behind the breaker. */
-  write<T>(work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  write<T>(work: () => Promise<T>): Promise<T>;
   readonly breaker: CircuitBreakerPolicy;
   isOpen(): boolean;
 }
@@ -77,12 +79,16 @@ class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>
     previous: IBackoff<unknown> | undefined,
   ): IBackoff<IRetryBackoffContext<unknown>> {
     const jittered = previous ? previous.next(undefined) : this.fallback.next(undefined);
-    const asked =
+    const retryable =
       'error' in context.result && context.result.error instanceof RetryableError
-        ? context.result.error.retryAfterMs
+        ? context.result.error
         : null;
+    const wanted = retryable?.retryAfterMs ?? jittered.duration;
+    // At the deadline the next attempt finds no time left and fails at once,
+    // so the caller hears of it then rather than after a full backoff.
+    const timeLeft = retryable ? Math.max(0, retryable.deadline - Date.now()) : wanted;
     return {
-      duration: asked ?? jittered.duration,
+      duration: Math.min(wanted, timeLeft),
       next: (nextContext) => this.from(nextContext, jittered),
     };
   }
@@ -144,10 +150,8 @@ export function createUpstreamResilience(
   }
 
   return {
-    read: (work, signal) =>
-      guarded(() => readPolicy.execute(({ signal: policySignal }) => work(policySignal), signal)),
-    write: (work, signal) =>
-      guarded(() => writePolicy.execute(({ signal: policySignal }) => work(policySignal), signal)),
+    read: (work) => guarded(() => readPolicy.execute(work)),
+    write: (work) => guarded(() => writePolicy.execute(work)),
     breaker,
     isOpen: () => breaker.state === CircuitState.Open,
   };

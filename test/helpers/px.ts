@@ -24,7 +24,6 @@ export function callContext(
   return {
     correlationId: `corr-${randomUUID()}`,
     logger,
-    signal: new AbortController().signal,
     deadline: Date.now() + deadlineMs,
   };
 }

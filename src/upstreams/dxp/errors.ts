@@ -114,7 +114,7 @@ function decide(
   ) {
     return typed;
   }
-  return new RetryableError(typed, waitMs);
+  return new RetryableError(typed, waitMs, context.deadline);
 }
 
 function typedErrorFor(

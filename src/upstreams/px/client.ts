@@ -1,4 +1,3 @@
-import { TaskCancelledError } from 'cockatiel';
 import type { UpstreamCredentials } from '../../config.js';
 import { TypedError, upstreamUnavailable } from '../../errors.js';
 import type { Metrics } from '../../metrics.js';
@@ -82,16 +81,12 @@ export function createPxClient(options: PxClientOptions): PxClient {
    * goes once more with a new token, for writes too. That is not a retry of
    * the operation, which never ran.
    */
-  async function attempt<T>(
-    exchange: Exchange<T>,
-    call: CallContext,
-    signal: AbortSignal,
-  ): Promise<T> {
+  async function attempt<T>(exchange: Exchange<T>, call: CallContext): Promise<T> {
     const json = JSON.stringify(exchange.body);
     let refreshed = false;
     for (;;) {
       const token = await tokens.getToken(call);
-      const response = await post(exchange, json, token, call, signal);
+      const response = await post(exchange, json, token, call);
       if (response.status >= 200 && response.status < 300) return decode(exchange, response.body);
 
       const outcome = mapPxError(
@@ -127,12 +122,12 @@ export function createPxClient(options: PxClientOptions): PxClient {
     json: string,
     token: string,
     call: CallContext,
-    signal: AbortSignal,
   ): Promise<UpstreamResponse> {
     const transactionId = exchange.key.transactionId || null;
     const startedAt = Date.now();
     const timeoutMs = Math.min(options.timeoutMs, call.deadline - startedAt);
-    if (timeoutMs <= 0 || signal.aborted) throw upstreamUnavailable('PX', { transactionId });
+    // An attempt (a retry, or a call that waited for a slot) with no time left is not sent.
+    if (timeoutMs <= 0) throw upstreamUnavailable('PX', { transactionId });
     try {
       const response = await options.http.send({
         method: 'POST',
@@ -146,7 +141,6 @@ export function createPxClient(options: PxClientOptions): PxClient {
         },
         body: json,
         timeoutMs,
-        signal,
       });
       logAttempt(call, exchange.route, startedAt, response.status);
       return response;
@@ -156,9 +150,7 @@ export function createPxClient(options: PxClientOptions): PxClient {
       const typed = upstreamUnavailable('PX', { transactionId });
       // A timeout on a write leaves its outcome unknown: answered as is, never
       // sent again here; the order journal above decides what the next call does.
-      if (exchange.mode === 'read' && error.kind !== 'aborted') {
-        throw retryableWithin(typed, null, call.deadline);
-      }
+      if (exchange.mode === 'read') throw retryableWithin(typed, null, call.deadline);
       throw typed;
     }
   }
@@ -179,19 +171,11 @@ export function createPxClient(options: PxClientOptions): PxClient {
     }
   }
 
-  async function run<T>(exchange: Exchange<T>, call: CallContext): Promise<T> {
-    const work = (signal: AbortSignal): Promise<T> => attempt(exchange, call, signal);
-    try {
-      return exchange.mode === 'read'
-        ? await options.resilience.read(work, call.signal)
-        : await options.resilience.write(work, call.signal);
-    } catch (error) {
-      // The policies end a cancelled call this way; to the caller that is an unavailable upstream.
-      if (error instanceof TaskCancelledError) {
-        throw upstreamUnavailable('PX', { transactionId: exchange.key.transactionId || null });
-      }
-      throw error;
-    }
+  function run<T>(exchange: Exchange<T>, call: CallContext): Promise<T> {
+    const work = (): Promise<T> => attempt(exchange, call);
+    return exchange.mode === 'read'
+      ? options.resilience.read(work)
+      : options.resilience.write(work);
   }
 
   return {
@@ -261,7 +245,7 @@ function retryableWithin(
   ) {
     return typed;
   }
-  return new RetryableError(typed, retryAfterMs);
+  return new RetryableError(typed, retryAfterMs, deadline);
 }
 
 function logAttempt(

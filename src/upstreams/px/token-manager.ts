@@ -121,7 +121,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
   return {
     async getToken(call) {
       if (current && now() < current.refreshAt) return current.value;
-      const token = await waitOrAbort(fetchShared(call), call.signal);
+      const token = await waitUntil(fetchShared(call), call.deadline);
       return token.value;
     },
     invalidate(token) {
@@ -143,23 +143,24 @@ function parseTokenBody(text: string): Type.Static<typeof TokenResponseSchema> {
 }
 
 /**
- * A caller whose request has run out of time stops waiting; the grant goes on
- * for the others, since it is shared and no one caller owns it.
+ * A caller whose request runs out of time stops waiting; the grant goes on
+ * for the others, since it is shared and no one caller owns it. The timer
+ * exists only while a grant is awaited, which is once per token lifetime.
  */
-function waitOrAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(upstreamUnavailable('PX'));
+function waitUntil<T>(work: Promise<T>, deadline: number): Promise<T> {
+  const timeLeft = deadline - Date.now();
+  if (timeLeft <= 0) return Promise.reject(upstreamUnavailable('PX'));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
+    const timer = setTimeout(() => {
       reject(upstreamUnavailable('PX'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+    }, timeLeft);
     work.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        clearTimeout(timer);
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        clearTimeout(timer);
         reject(error instanceof Error ? error : upstreamUnavailable('PX'));
       },
     );
