@@ -98,7 +98,13 @@ export interface BenchChild {
   stop(): Promise<void>;
 }
 
-/** Driver side: forks `module` (a file beside this one) under tsx and waits for its `ready`. */
+/**
+ * Driver side: forks `module` (a file beside this one) under tsx and waits
+ * for its `ready`. Only tsx's ES module loader: its CommonJS hook would sit
+ * in every `require` the compiled subgraph's dependencies make at run time
+ * (Apollo Server requires `crypto` for each query's hash), a cost `npm start`
+ * never pays.
+ */
 export async function startChild(
   module: string,
   env: Record<string, string>,
@@ -107,7 +113,7 @@ export async function startChild(
   const path = fileURLToPath(new URL(module, import.meta.url));
   const child: ChildProcess = fork(path, [], {
     env: { ...process.env, ...env },
-    execArgv: ['--import', 'tsx', ...(options.execArgv ?? [])],
+    execArgv: ['--import', 'tsx/esm', ...(options.execArgv ?? [])],
     // Logs go where production sends them: out of the process, not into the driver.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
