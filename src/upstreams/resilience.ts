@@ -40,6 +40,33 @@ export class RetryableError extends TypedError {
   }
 }
 
+/**
+ * The longest `Retry-After` worth waiting for inside one GraphQL request;
+ * beyond it the caller is better served by the error at once, with the wait
+ * in `retryAfterSeconds`.
+ */
+export const RETRY_AFTER_CAP_MS = 5_000;
+
+/**
+ * `typed` as a client raises it after a failure the upstream's table calls
+ * retryable: another attempt only when the wait asked for (if any) fits the
+ * cap and the time left before `deadline`, otherwise answered at once.
+ */
+export function retryableWithin(
+  typed: TypedError,
+  retryAfterMs: number | null,
+  deadline: number,
+  now: number = Date.now(),
+): TypedError {
+  if (
+    retryAfterMs !== null &&
+    (retryAfterMs > RETRY_AFTER_CAP_MS || now + retryAfterMs >= deadline)
+  ) {
+    return typed;
+  }
+  return new RetryableError(typed, retryAfterMs, deadline);
+}
+
 export interface ResilienceOptions {
   breakerThreshold: number;
   breakerHalfOpenSeconds: number;
@@ -84,11 +111,10 @@ class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>
         ? context.result.error
         : null;
     const wanted = retryable?.retryAfterMs ?? jittered.duration;
-    // At the deadline the next attempt finds no time left and fails at once,
-    // so the caller hears of it then rather than after a full backoff.
-    const timeLeft = retryable ? Math.max(0, retryable.deadline - Date.now()) : wanted;
     return {
-      duration: Math.min(wanted, timeLeft),
+      // Never past the deadline: there the next attempt finds no time left and
+      // fails at once, so the caller hears of it then, not after a full backoff.
+      duration: retryable ? Math.min(wanted, Math.max(0, retryable.deadline - Date.now())) : wanted,
       next: (nextContext) => this.from(nextContext, jittered),
     };
   }

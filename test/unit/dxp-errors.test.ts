@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { TypedError } from '../../src/errors.js';
 import {
   DXP_NETWORK_RULES,
-  DXP_RETRY_AFTER_CAP_MS,
   DXP_STATUS_RULES,
   dxpNetworkError,
   dxpStatusError,
   type DxpErrorOutcome,
 } from '../../src/upstreams/dxp/errors.js';
-import { RetryableError } from '../../src/upstreams/resilience.js';
+import { RETRY_AFTER_CAP_MS, RetryableError } from '../../src/upstreams/resilience.js';
 
 const NOW = Date.parse('2025-03-01T12:00:00Z');
 const FAR_DEADLINE = NOW + 60_000;
@@ -195,8 +194,8 @@ describe('dxp-ux Retry-After', () => {
   });
 
   it('waits exactly the cap, but not a second more', () => {
-    const atCap = String(DXP_RETRY_AFTER_CAP_MS / 1000);
-    const beyond = String(DXP_RETRY_AFTER_CAP_MS / 1000 + 1);
+    const atCap = String(RETRY_AFTER_CAP_MS / 1000);
+    const beyond = String(RETRY_AFTER_CAP_MS / 1000 + 1);
     expect(dxpStatusError(429, context(atCap))).toBeInstanceOf(RetryableError);
     expect(dxpStatusError(429, context(beyond))).not.toBeInstanceOf(RetryableError);
   });

@@ -6,7 +6,7 @@ import {
   type RateLimitedErrorResult,
 } from '../../errors.js';
 import type { UpstreamNetworkError } from '../http.js';
-import { RetryableError } from '../resilience.js';
+import { retryableWithin } from '../resilience.js';
 import { parseRetryAfter } from '../retry-after.js';
 
 /**
@@ -59,13 +59,6 @@ export const DXP_NETWORK_RULES: Readonly<Record<UpstreamNetworkError['kind'], Dx
   aborted: notRetried('UpstreamUnavailableError'),
 };
 
-/**
- * The longest `Retry-After` worth waiting for inside one GraphQL request;
- * beyond it the caller is better served by the error at once, with the wait
- * in `retryAfterSeconds`.
- */
-export const DXP_RETRY_AFTER_CAP_MS = 5_000;
-
 export function dxpRuleFor(status: number): DxpErrorRule {
   return DXP_STATUS_RULES[status] ?? DXP_OTHER_STATUS_RULE;
 }
@@ -107,14 +100,7 @@ function decide(
     retryAfterSeconds,
     msisdn: context.msisdn,
   });
-  if (!rule.retryable) return typed;
-  if (
-    waitMs !== null &&
-    (waitMs > DXP_RETRY_AFTER_CAP_MS || context.now + waitMs >= context.deadline)
-  ) {
-    return typed;
-  }
-  return new RetryableError(typed, waitMs, context.deadline);
+  return rule.retryable ? retryableWithin(typed, waitMs, context.deadline, context.now) : typed;
 }
 
 function typedErrorFor(

@@ -3,7 +3,7 @@ import { TypedError, upstreamUnavailable } from '../../errors.js';
 import type { Metrics } from '../../metrics.js';
 import type { CallContext } from '../call-context.js';
 import { UpstreamNetworkError, type UpstreamHttp, type UpstreamResponse } from '../http.js';
-import { RetryableError, type UpstreamResilience } from '../resilience.js';
+import { retryableWithin, type UpstreamResilience } from '../resilience.js';
 import { parseRetryAfter } from '../retry-after.js';
 import { mapPxError } from './errors.js';
 import {
@@ -50,12 +50,6 @@ type PxRoute = (typeof ROUTES)[keyof typeof ROUTES];
  * not sent twice on a guess either.
  */
 type CallMode = 'read' | 'write';
-
-/**
- * The longest `Retry-After` worth waiting for inside one GraphQL request;
- * beyond it the caller gets the error at once, with the wait in `retryAfterSeconds`.
- */
-const PX_RETRY_AFTER_CAP_MS = 5_000;
 
 interface Exchange<T> {
   mode: CallMode;
@@ -228,24 +222,6 @@ export function createPxClient(options: PxClientOptions): PxClient {
       if (options.tokenHttp && options.tokenHttp !== options.http) await options.tokenHttp.close();
     },
   };
-}
-
-/**
- * Another attempt only when the wait Px asked for fits the cap and the time
- * left; otherwise the error is answered at once.
- */
-function retryableWithin(
-  typed: TypedError,
-  retryAfterMs: number | null,
-  deadline: number,
-): TypedError {
-  if (
-    retryAfterMs !== null &&
-    (retryAfterMs > PX_RETRY_AFTER_CAP_MS || Date.now() + retryAfterMs >= deadline)
-  ) {
-    return typed;
-  }
-  return new RetryableError(typed, retryAfterMs, deadline);
 }
 
 function logAttempt(
