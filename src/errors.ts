@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { OrderRecord } from './store/types.js';
 
 /**
@@ -146,4 +147,19 @@ export function invalidField(
     transactionId: details.transactionId ?? null,
     field,
   });
+}
+
+/**
+ * A dependency of this replica itself (the journal's Redis) failed or ran out
+ * of time. It is a system error, not a member of any result union: the client
+ * gets a GraphQL error coded SERVICE_UNAVAILABLE with the correlation id, and
+ * may retry.
+ */
+export class ServiceUnavailableError extends GraphQLError {
+  constructor(what: string, options: { cause?: unknown } = {}) {
+    super(`${what} is unavailable; try again shortly.`, {
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+      originalError: options.cause instanceof Error ? options.cause : undefined,
+    });
+  }
 }

@@ -20,6 +20,7 @@ const DELIBERATE_CODES = new Set([
   'UPSTREAM_UNAVAILABLE',
   'RATE_LIMITED',
   'INVALID_FIELD',
+  'SERVICE_UNAVAILABLE',
 ]);
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
