@@ -3,8 +3,9 @@ import { loadOrNull } from '../src/loaders/not-found.js';
 import { entityCopy } from './entity-reference.js';
 
 export const Order: OrderResolvers = {
-  __resolveReference: ({ partnerOrderId }, { loaders }) =>
-    entityCopy(() => loaders.orderByPartnerOrderId.load(partnerOrderId)),
+  __resolveReference: ({ partnerId, partnerOrderId }, { loaders }) =>
+    entityCopy(() => loaders.orderByRef.load({ partnerId, partnerOrderId })),
+  partnerId: ({ key }) => key.partnerId,
   partnerOrderId: ({ key }) => key.partnerOrderId,
   transactionId: ({ key }) => key.transactionId,
   orderNumber: ({ order }) => order.orderNumber,
@@ -12,11 +13,5 @@ export const Order: OrderResolvers = {
   submittedAt: ({ order }) => order.submittedAt,
   items: ({ order }) => order.items,
   rccAcceptance: ({ acceptance }) => acceptance,
-  disclosure: ({ key }, _args, { loaders }) =>
-    loadOrNull(() =>
-      loaders.disclosureByPair.load({
-        partnerOrderId: key.partnerOrderId,
-        transactionId: key.transactionId,
-      }),
-    ),
+  disclosure: ({ key }, _args, { loaders }) => loadOrNull(() => loaders.disclosureByKey.load(key)),
 };

@@ -1,8 +1,9 @@
 import type { RccAcceptanceStatusResolvers } from '../src/generated/resolvers-types.js';
 
 export const RccAcceptanceStatus: RccAcceptanceStatusResolvers = {
-  acceptance: (status) =>
-    status.accepted && status.acceptanceMethod && status.acceptedAt
-      ? { method: status.acceptanceMethod, acceptedAt: status.acceptedAt }
-      : null,
+  partnerId: ({ key }) => key.partnerId,
+  partnerOrderId: ({ key }) => key.partnerOrderId,
+  transactionId: ({ key }) => key.transactionId,
+  accepted: ({ accepted }) => accepted,
+  acceptance: ({ acceptance }) => acceptance,
 };

@@ -1,13 +1,14 @@
 import { GraphQLError } from 'graphql';
-import { isTypedError } from '../src/errors.js';
 import type { RccDisclosureResolvers } from '../src/generated/resolvers-types.js';
 import { entityCopy } from './entity-reference.js';
 import { formatDecimalAmount } from '../src/money.js';
-import { expiresAt } from '../src/orders/local-checks.js';
+import { expiresAt } from '../src/ordering/local-checks.js';
+import { isTypedErrorResult } from './union-member.js';
 
 export const RccDisclosure: RccDisclosureResolvers = {
-  __resolveReference: ({ partnerOrderId, transactionId }, { loaders }) =>
-    entityCopy(() => loaders.disclosureByPair.load({ partnerOrderId, transactionId })),
+  __resolveReference: ({ partnerId, partnerOrderId, transactionId }, { loaders }) =>
+    entityCopy(() => loaders.disclosureByKey.load({ partnerId, partnerOrderId, transactionId })),
+  partnerId: ({ key }) => key.partnerId,
   partnerOrderId: ({ key }) => key.partnerOrderId,
   transactionId: ({ key }) => key.transactionId,
   text: ({ rcc }) =>
@@ -23,15 +24,10 @@ export const RccDisclosure: RccDisclosureResolvers = {
   preparedAt: ({ rcc }) => rcc.preparedAt,
   expiresAt: ({ rcc }) => expiresAt(rcc.preparedAt),
   async acceptance({ key }, _args, { loaders }) {
-    try {
-      const status = await loaders.acceptanceByOrderKey.load(key);
-      if (!status.accepted || !status.acceptanceMethod || !status.acceptedAt) return null;
-      return { method: status.acceptanceMethod, acceptedAt: status.acceptedAt };
-    } catch (error) {
-      // A nullable field has no union to carry a typed error: it becomes a field error with its code.
-      if (!isTypedError(error)) throw error;
-      const { __typename: _typename, message, ...details } = error.result;
-      throw new GraphQLError(message, { extensions: { ...details } });
-    }
+    const outcome = await loaders.acceptanceByOrderKey.load(key);
+    if (!isTypedErrorResult(outcome)) return outcome.acceptance;
+    // A nullable field has no union to carry a typed error: it becomes a field error with its code.
+    const { __typename: _typename, message, ...details } = outcome;
+    throw new GraphQLError(message, { extensions: { ...details } });
   },
 };

@@ -6,7 +6,7 @@ export const completeOrder: MutationResolvers['completeOrder'] = async (
   { input },
   { services, call },
 ) => {
-  const outcome = await services.orders.completeOrder(
+  const outcome = await services.ordering.complete(
     {
       ...input.order,
       salesCode: input.salesCode,

@@ -1,7 +1,4 @@
-import { resultOrTypedError } from '../src/errors.js';
 import type { MutationResolvers } from '../src/generated/resolvers-types.js';
-import { checkDestination, maskDestination } from '../src/orders/destination.js';
-import { checkOrderKey, checkPairUnchanged } from '../src/orders/local-checks.js';
 import { isTypedErrorResult, unionMember } from './union-member.js';
 
 export const sendRcc: MutationResolvers['sendRcc'] = async (
@@ -10,22 +7,11 @@ export const sendRcc: MutationResolvers['sendRcc'] = async (
   { services, call },
 ) => {
   const { order, method, destination } = input;
-  const outcome = await resultOrTypedError(async () => {
-    checkOrderKey(order);
-    checkDestination(method, destination, order.transactionId);
-    await checkPairUnchanged(services.journal, order);
-    return services.px.sendRcc({ ...order, deliveryMethod: method, destination }, call);
-  });
-  if (!isTypedErrorResult(outcome)) {
-    return {
-      __typename: 'RccSent',
-      partnerOrderId: outcome.partnerOrderId,
-      transactionId: outcome.transactionId,
-      method: outcome.deliveryMethod,
-      destination: maskDestination(method, destination),
-      sentAt: outcome.sentAt,
-    };
-  }
+  const outcome = await services.ordering.send(
+    { ...order, deliveryMethod: method, destination },
+    call,
+  );
+  if (!isTypedErrorResult(outcome)) return outcome;
   return unionMember(outcome, [
     'InvalidFieldError',
     'TransactionMismatchError',

@@ -1,26 +1,13 @@
-import { resultOrTypedError } from '../src/errors.js';
 import type { QueryResolvers } from '../src/generated/resolvers-types.js';
-import { checkOrderKey, checkPairUnchanged, checkRequired } from '../src/orders/local-checks.js';
 import { isTypedErrorResult, unionMember } from './union-member.js';
 
 export const rccDisclosure: QueryResolvers['rccDisclosure'] = async (
   _parent,
   { input },
-  { loaders, services },
+  { loaders },
 ) => {
-  const outcome = await resultOrTypedError(async () => {
-    const { order, salesCode, addressDetailId } = input;
-    checkOrderKey(order);
-    checkRequired('salesCode', salesCode, 'Missing or invalid sales code.', order.transactionId);
-    checkRequired(
-      'addressDetailId',
-      addressDetailId,
-      'Missing or invalid address detail id.',
-      order.transactionId,
-    );
-    await checkPairUnchanged(services.journal, order);
-    return loaders.rccByRequest.load({ ...order, salesCode, addressDetailId });
-  });
+  const { order, salesCode, addressDetailId } = input;
+  const outcome = await loaders.rccByRequest.load({ ...order, salesCode, addressDetailId });
   if (!isTypedErrorResult(outcome)) return { __typename: 'RccDisclosure', ...outcome };
   return unionMember(outcome, [
     'InvalidFieldError',
@@ -34,13 +21,9 @@ export const rccDisclosure: QueryResolvers['rccDisclosure'] = async (
 export const rccAcceptance: QueryResolvers['rccAcceptance'] = async (
   _parent,
   { order },
-  { loaders, services },
+  { loaders },
 ) => {
-  const outcome = await resultOrTypedError(async () => {
-    checkOrderKey(order);
-    await checkPairUnchanged(services.journal, order);
-    return loaders.acceptanceByOrderKey.load(order);
-  });
+  const outcome = await loaders.acceptanceByOrderKey.load(order);
   if (!isTypedErrorResult(outcome)) return { __typename: 'RccAcceptanceStatus', ...outcome };
   return unionMember(outcome, [
     'InvalidFieldError',

@@ -28,6 +28,8 @@ export interface Config {
   /** How long one GraphQL request may take in all, retries included. */
   requestDeadlineMs: number;
   addonsCacheTtlSeconds: number;
+  /** How long the order journal keeps a record, in hours (fractions allowed). */
+  journalRetentionHours: number;
   breaker: { threshold: number; halfOpenSeconds: number };
   /** Per upstream: calls in flight at once (also its connection pool's size), and calls that may wait. */
   bulkhead: { limit: number; queue: number };
@@ -57,6 +59,12 @@ const listenPort = makeValidator<number>((input) => {
 const positiveInt = makeValidator<number>((input) => {
   if (!/^\d+$/.test(input) || Number(input) <= 0)
     throw new EnvError('expected a whole number above 0');
+  return Number(input);
+});
+
+const positiveNumber = makeValidator<number>((input) => {
+  if (!/^\d+(\.\d+)?$/.test(input) || Number(input) <= 0)
+    throw new EnvError('expected a number above 0');
   return Number(input);
 });
 
@@ -105,6 +113,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       PX_TIMEOUT_MS: positiveInt({ default: 15000 }),
       REQUEST_DEADLINE_MS: positiveInt({ default: 25000 }),
       ADDONS_CACHE_TTL_S: nonNegativeInt({ default: 60 }),
+      JOURNAL_RETENTION_H: positiveNumber({ default: 72 }),
       BREAKER_THRESHOLD: positiveInt({ default: 5 }),
       BREAKER_HALF_OPEN_S: positiveInt({ default: 10 }),
       BULKHEAD_LIMIT: positiveInt({ default: 128 }),
@@ -160,6 +169,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     },
     requestDeadlineMs: env.REQUEST_DEADLINE_MS,
     addonsCacheTtlSeconds: env.ADDONS_CACHE_TTL_S,
+    journalRetentionHours: env.JOURNAL_RETENTION_H,
     breaker: { threshold: env.BREAKER_THRESHOLD, halfOpenSeconds: env.BREAKER_HALF_OPEN_S },
     bulkhead: { limit: env.BULKHEAD_LIMIT, queue: env.BULKHEAD_QUEUE },
     redisUrl: env.REDIS_URL ?? null,

@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { LineCache } from './store/line-cache.js';
-import type { OrderSubmitter } from './orders/complete-order.js';
+import type { OrderFlow } from './ordering/order-flow.js';
 import type { OrderJournal } from './store/journal.js';
 import type { DxpClient } from './upstreams/dxp/types.js';
 import type { PxClient } from './upstreams/px/types.js';
@@ -18,6 +18,6 @@ export interface Services {
   lineCache: LineCache;
   /** What completeOrder submitted and what Px answered. */
   journal: OrderJournal;
-  /** completeOrder, idempotent through the journal. */
-  orders: OrderSubmitter;
+  /** The Px order flow: disclosure, send, acceptance, completion. */
+  ordering: OrderFlow;
 }

@@ -2,7 +2,7 @@ import type { Config, UpstreamCredentials } from './config.js';
 import { redisAnswers, tcpReachable, type ReadinessCheck } from './health.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
-import { createOrderSubmitter } from './orders/complete-order.js';
+import { createOrderFlow } from './ordering/order-flow.js';
 import type { Services } from './services.js';
 import type { OrderJournal } from './store/journal.js';
 import { createMemoryLineCache, type LineCache } from './store/line-cache.js';
@@ -73,11 +73,7 @@ export function createWiring(
     px,
     lineCache: stores.lineCache,
     journal,
-    // A claim outlives the longest a submission can take, so it never lapses under a live one.
-    orders: createOrderSubmitter(
-      { px, journal, logger },
-      { claimTtlMs: config.px.timeoutMs * 2 + 5000 },
-    ),
+    ordering: createOrderFlow({ px, journal, logger }, { pxTimeoutMs: config.px.timeoutMs }),
   };
 
   const readinessChecks: ReadinessCheck[] = [
@@ -118,9 +114,10 @@ interface Stores {
  */
 function createStores(config: Config, logger: Logger, metrics: Metrics): Stores {
   const ttlSeconds = config.addonsCacheTtlSeconds;
+  const journalOptions = { retentionMs: config.journalRetentionHours * 3_600_000 };
   if (config.redisUrl === null) {
     return {
-      journal: createMemoryJournal(),
+      journal: createMemoryJournal(journalOptions),
       lineCache: createMemoryLineCache({ ttlSeconds, metrics }),
       readinessChecks: [],
       close: () => Promise.resolve(),
@@ -132,7 +129,7 @@ function createStores(config: Config, logger: Logger, metrics: Metrics): Stores 
     'REDIS_URL set: the order journal and the line cache are shared through Redis',
   );
   return {
-    journal: createRedisJournal(redis),
+    journal: createRedisJournal(redis, journalOptions),
     lineCache: createRedisLineCache(redis, { ttlSeconds, metrics, logger }),
     readinessChecks: [redisAnswers('redis', redis)],
     close: () => closeRedisConnection(redis),

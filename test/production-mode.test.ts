@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DXP_PRODUCT_ORDER_PATH } from '../src/sandbox/dxp/server.js';
 import { graphql, startTestStack, type GraphQLResponse, type TestStack } from './helpers/app.js';
 import { ORDER } from './helpers/px-operations.js';
@@ -113,19 +113,16 @@ describe('production mode (NODE_ENV=production) over HTTP', () => {
   });
 
   it('masks an unexpected error to a generic message, INTERNAL_SERVER_ERROR and the correlation id', async () => {
-    // The journal's store cannot answer: no typed outcome says that, so the
-    // error is unexpected. Nothing listens on tcpmux's port on a loopback.
-    const password = 'journal-store-password-never-shown';
-    const storeDown = await startTestStack({
-      NODE_ENV: 'production',
-      REDIS_URL: `redis://ordering:${password}@127.0.0.1:1/0`,
-    });
+    // A bug: the journal throws what no outcome of the order flow expects.
+    const secret = 'internal detail /srv/app/journal.ts never shown';
+    const journal = production.app.wiring.services.journal;
+    const broken = vi.spyOn(journal, 'orders').mockRejectedValue(new TypeError(secret));
     try {
       const correlationId = 'production-mode-masking-1';
       const response = await graphql(
-        storeDown.graphqlUrl,
+        production.graphqlUrl,
         ORDER,
-        { partnerOrderId: 'PO-masking-1' },
+        { partnerId: 'P-1001', partnerOrderId: 'PO-masking-1' },
         { 'x-correlation-id': correlationId },
       );
 
@@ -135,16 +132,49 @@ describe('production mode (NODE_ENV=production) over HTTP', () => {
         expect(error.message).toBe(`Internal server error (correlation id ${correlationId})`);
         expect(error.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', correlationId });
       }
-      expect(JSON.stringify(response.body)).not.toMatch(/redis|ECONNREFUSED|retries/i);
-      expect(JSON.stringify(response.body)).not.toContain(password);
+      expect(JSON.stringify(response.body)).not.toContain('internal detail');
       expectNoStackTrace(response);
 
       // What the client does not see is in the log, under the same correlation id.
-      expect(storeDown.logs.records()).toContainEqual(
+      expect(production.logs.records()).toContainEqual(
         expect.objectContaining({
           correlationId,
           msg: 'unexpected error while executing an operation',
         }),
+      );
+    } finally {
+      broken.mockRestore();
+    }
+  });
+
+  it("answers SERVICE_UNAVAILABLE, without the store's address or password, when the journal's Redis is down", async () => {
+    // Nothing listens on tcpmux's port on a loopback.
+    const password = 'journal-store-password-never-shown';
+    const storeDown = await startTestStack({
+      NODE_ENV: 'production',
+      REDIS_URL: `redis://ordering:${password}@127.0.0.1:1/0`,
+    });
+    try {
+      const correlationId = 'production-mode-store-down-1';
+      const response = await graphql(
+        storeDown.graphqlUrl,
+        ORDER,
+        { partnerId: 'P-1001', partnerOrderId: 'PO-store-down-1' },
+        { 'x-correlation-id': correlationId },
+      );
+
+      expect(response.status).toBe(200);
+      expect(response.body.errors).toEqual([
+        expect.objectContaining({
+          message: 'The order journal is unavailable; try again shortly.',
+          extensions: { code: 'SERVICE_UNAVAILABLE', correlationId },
+        }),
+      ]);
+      expect(JSON.stringify(response.body)).not.toMatch(/redis|ECONNREFUSED|retries|127\.0\.0\.1/i);
+      expect(JSON.stringify(response.body)).not.toContain(password);
+      expectNoStackTrace(response);
+      expect(storeDown.logs.records()).toContainEqual(
+        expect.objectContaining({ correlationId, msg: 'a store of this replica is unavailable' }),
       );
       expect(storeDown.logs.text()).not.toContain(password);
     } finally {
@@ -158,7 +188,7 @@ describe('production mode (NODE_ENV=production) over HTTP', () => {
     const aliased = Array.from({ length: 8 }, (_, index) => `l${index}: ${line} { __typename }`);
     const operations: Record<keyof typeof LIMITS, { query: string; refusal: RegExp }> = {
       QUERY_MAX_DEPTH: {
-        query: `{ order(partnerOrderId: "PO-1") { disclosure { charges { amount { amount } } } } }`,
+        query: `{ order(partnerId: "P-1001", partnerOrderId: "PO-1") { disclosure { charges { amount { amount } } } } }`,
         refusal: /deep|depth/i,
       },
       QUERY_MAX_ALIASES: { query: `{ ${aliased.join(' ')} }`, refusal: /alias/i },

@@ -80,7 +80,9 @@ describe('the Px ordering flow through GraphQL', () => {
     });
     expect(placed['orderNumber']).toMatch(/^PX\d{8}$/);
 
-    const looked = (await run(ORDER, { partnerOrderId: order.partnerOrderId })).order!;
+    const looked = (
+      await run(ORDER, { partnerId: order.partnerId, partnerOrderId: order.partnerOrderId })
+    ).order!;
     expect(looked).toMatchObject({
       orderNumber: placed['orderNumber'],
       rccAcceptance: { method: 'SMS' },

@@ -27,10 +27,11 @@ function representationsOf(entity: EntityName): Record<string, string>[] {
           msisdn: FIXTURE_LINES[index % FIXTURE_LINES.length] ?? '16654555678',
         };
       case 'Order':
-        return { __typename: 'Order', partnerOrderId: `PO-unknown-${index}` };
+        return { __typename: 'Order', partnerId: 'P-1001', partnerOrderId: `PO-unknown-${index}` };
       case 'RccDisclosure':
         return {
           __typename: 'RccDisclosure',
+          partnerId: 'P-1001',
           partnerOrderId: `PO-unknown-${index}`,
           transactionId: `TX-unknown-${index}`,
         };

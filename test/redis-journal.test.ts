@@ -10,94 +10,117 @@ import {
 } from './helpers/journal-contract.js';
 import { REDIS_AVAILABLE, startRedisServer, useRedisServer } from './helpers/redis-server.js';
 
+const RETENTION = { retentionMs: 72 * 3_600_000 };
+
 describe.skipIf(!REDIS_AVAILABLE)('redis journal', () => {
   const server = useRedisServer();
   const connect = () => server.connect();
+  const journalOf = (redis = connect()) => createRedisJournal(redis, RETENTION);
 
-  describeJournalContract('redis journal', () => createRedisJournal(connect()));
+  describeJournalContract('redis journal', (options) => createRedisJournal(connect(), options));
 
   it('gives one claim among 20 concurrent claimers on two replicas', async () => {
-    const replicas = [createRedisJournal(connect()), createRedisJournal(connect())];
-    const { partnerOrderId } = uniqueKey();
+    const replicas = [journalOf(), journalOf()];
+    const key = uniqueKey();
     const outcomes = await Promise.all(
-      Array.from({ length: 20 }, (_, index) => replicas[index % 2]!.claim(partnerOrderId, 30_000)),
+      Array.from({ length: 20 }, (_, index) => replicas[index % 2]!.claim(key, 30_000)),
     );
     expect(outcomes.filter((outcome) => outcome.kind === 'claimed')).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome.kind === 'busy')).toHaveLength(19);
   });
 
-  it('shows one replica the order another completed', async () => {
-    const [first, second] = [createRedisJournal(connect()), createRedisJournal(connect())];
+  it('shows one replica the order another completed, and gives both one fingerprint key', async () => {
+    const [first, second] = [journalOf(), journalOf()];
     const key = uniqueKey();
-    const outcome = await first.claim(key.partnerOrderId, 30_000);
+    const outcome = await first.claim(key, 30_000);
     assert(outcome.kind === 'claimed');
-    expect(await second.claim(key.partnerOrderId, 30_000)).toEqual({ kind: 'busy' });
+    expect(await second.claim(key, 30_000)).toEqual({ kind: 'busy' });
     await first.complete(outcome.token, orderRecord(key));
-    expect(await second.claim(key.partnerOrderId, 30_000)).toEqual({
+    expect(await second.claim(key, 30_000)).toEqual({
       kind: 'completed',
       order: orderRecord(key),
     });
-    expect(await second.orders([key.partnerOrderId])).toEqual([orderRecord(key)]);
+    expect(await second.orders([key])).toEqual([orderRecord(key)]);
+    expect(await second.fingerprintKey()).toBe(await first.fingerprintKey());
   });
 
   it('keeps orders across connections: a new client on the same server finds them', async () => {
     const before = connect();
     const key = uniqueKey();
-    const journal = createRedisJournal(before);
-    const outcome = await journal.claim(key.partnerOrderId, 30_000);
+    const journal = journalOf(before);
+    const outcome = await journal.claim(key, 30_000);
     assert(outcome.kind === 'claimed');
     await journal.complete(outcome.token, orderRecord(key));
     await closeRedisConnection(before);
 
-    expect(await createRedisJournal(connect()).order(key.partnerOrderId)).toEqual(orderRecord(key));
+    expect(await journalOf().orders([key])).toEqual([orderRecord(key)]);
   });
 
   it('leaves the claim of the current holder alone when a lapsed holder completes', async () => {
     const redis = connect();
-    const journal = createRedisJournal(redis);
+    const journal = journalOf(redis);
     const key = uniqueKey();
-    const stale = await journal.claim(key.partnerOrderId, 50);
+    const claimKey = `claim:${key.partnerId}:${key.partnerOrderId}`;
+    const stale = await journal.claim(key, 50);
     assert(stale.kind === 'claimed');
     await new Promise((resolve) => setTimeout(resolve, 120));
-    const current = await journal.claim(key.partnerOrderId, 30_000);
+    const current = await journal.claim(key, 30_000);
     assert(current.kind === 'claimed');
 
     await journal.complete(stale.token, orderRecord(key));
-    expect(await redis.get(`claim:${key.partnerOrderId}`)).toBe(current.token);
+    expect(await redis.get(claimKey)).toBe(current.token);
     await journal.complete(current.token, orderRecord(key));
-    expect(await redis.exists(`claim:${key.partnerOrderId}`)).toBe(0);
+    expect(await redis.exists(claimKey)).toBe(0);
   });
 
-  it('keeps orders forever and disclosures for their ttl, under the service prefix', async () => {
+  it('keeps orders for the retention and disclosures a day at most, under the service prefix', async () => {
     const redis = connect();
-    const journal = createRedisJournal(redis, { disclosureTtlSeconds: 600 });
+    const journal = journalOf(redis);
     const key = uniqueKey();
     await journal.saveDisclosure(disclosureRecord(key));
-    const outcome = await journal.claim(key.partnerOrderId, 30_000);
+    const outcome = await journal.claim(key, 30_000);
     assert(outcome.kind === 'claimed');
     await journal.complete(outcome.token, orderRecord(key));
 
-    expect(await redis.ttl(`order:${key.partnerOrderId}`)).toBe(-1);
+    const orderKey = `order:${key.partnerId}:${key.partnerOrderId}`;
+    const orderTtl = await redis.ttl(orderKey);
+    expect(orderTtl).toBeGreaterThan(72 * 3600 - 10);
+    expect(orderTtl).toBeLessThanOrEqual(72 * 3600);
     for (const disclosureKey of [
-      `disclosure:${key.partnerOrderId}:${key.transactionId}`,
+      `disclosure:${key.partnerId}:${key.partnerOrderId}:${key.transactionId}`,
       `disclosure-tx:${key.transactionId}`,
     ]) {
       const ttl = await redis.ttl(disclosureKey);
-      expect(ttl).toBeGreaterThan(590);
-      expect(ttl).toBeLessThanOrEqual(600);
+      expect(ttl).toBeGreaterThan(86_390);
+      expect(ttl).toBeLessThanOrEqual(86_400);
     }
     // A connection without the prefix sees the names other tools (redis-cli) would.
     const raw = server.adopt(new Redis(server.url()));
-    expect(await raw.exists(`ordering-subgraph:order:${key.partnerOrderId}`)).toBe(1);
+    expect(await raw.exists(`ordering-subgraph:${orderKey}`)).toBe(1);
   });
 
-  it('fails a claim, rather than guessing, when Redis cannot answer', async () => {
+  it('never serves a damaged order record, and still knows the order exists', async () => {
+    const redis = connect();
+    const journal = journalOf(redis);
+    const key = uniqueKey();
+    await redis.set(
+      `order:${key.partnerId}:${key.partnerOrderId}`,
+      JSON.stringify({ ...orderRecord(key), order: { submittedAt: '2026-01-01T10:00:00+05:00' } }),
+    );
+    expect(await journal.orders([key])).toEqual([null]);
+    expect(await journal.claim(key, 30_000)).toEqual({ kind: 'completed', order: null });
+  });
+
+  it('fails with SERVICE_UNAVAILABLE, rather than guessing, when Redis cannot answer', async () => {
     const own = await startRedisServer();
     assert(own);
     const redis = server.connect({ url: own.url });
-    const journal = createRedisJournal(redis);
-    await journal.order('PO-warm-up');
+    const journal = journalOf(redis);
+    await journal.orders([uniqueKey()]);
     await own.stop();
-    await expect(journal.claim(uniqueKey().partnerOrderId, 30_000)).rejects.toThrow();
+    await expect(journal.claim(uniqueKey(), 30_000)).rejects.toMatchObject({
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+      message: 'The order journal is unavailable; try again shortly.',
+    });
   });
 });

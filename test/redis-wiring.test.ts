@@ -54,7 +54,7 @@ describe.skipIf(!REDIS_AVAILABLE)('the subgraph with REDIS_URL', () => {
         `,
       );
 
-      const orderKey = `${REDIS_KEY_PREFIX}order:${order.partnerOrderId}`;
+      const orderKey = `${REDIS_KEY_PREFIX}order:${order.partnerId}:${order.partnerOrderId}`;
       expect(await look.exists(orderKey)).toBe(1);
       expect(await look.exists(`${REDIS_KEY_PREFIX}line:PR:16654555678`)).toBe(1);
     } finally {

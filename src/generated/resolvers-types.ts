@@ -2,7 +2,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { MobileLineRecord, DxpProduct, DxpAddonItem, DxpItemPrice } from '../upstreams/dxp/types.js';
 import type { DisclosureRecord, OrderRecord } from '../store/types.js';
-import type { PxAcceptance, PxCharge, PxOrderItem } from '../upstreams/px/types.js';
+import type { AcceptanceStatus } from '../ordering/order-flow.js';
+import type { PxCharge, PxOrderItem } from '../upstreams/px/types.js';
 import type { InvalidFieldErrorResult, TransactionMismatchErrorResult, TaxEstimateUnavailableErrorResult, RccUnavailableErrorResult, RccNotAcceptedErrorResult, PaymentRequiredErrorResult, PaymentDeclinedErrorResult, PaymentUnavailableErrorResult, TooManyGiftCardsErrorResult, OrderAlreadySubmittedErrorResult, OrderExpiredErrorResult, LineNotFoundErrorResult, RateLimitedErrorResult, UpstreamUnavailableErrorResult } from '../errors.js';
 import type { RequestContext } from '../context.js';
 export type Maybe<T> = T | null;
@@ -218,6 +219,8 @@ export type Order = {
   items: Array<OrderItem>;
   /** Px's own order number. */
   orderNumber: Scalars['String']['output'];
+  /** The selling partner's Px id: every order-flow identity is the partner's. */
+  partnerId: Scalars['ID']['output'];
   /** The partner's own id for this order. */
   partnerOrderId: Scalars['ID']['output'];
   /** How and when the customer accepted the disclosure. */
@@ -368,7 +371,7 @@ export type Query = {
   mobileLine: MobileLineResult;
   /** Up to 50 lines at once; each distinct line is fetched from dxp-ux at most once. */
   mobileLines: Array<MobileLineResult>;
-  /** An order completed through this subgraph. */
+  /** An order completed through this subgraph, looked up by the partner's own id. */
   order?: Maybe<Order>;
   /** Whether, and how, the customer accepted the RCC (Px get RCC acceptance). */
   rccAcceptance: RccAcceptanceResult;
@@ -393,6 +396,7 @@ export type QueryMobileLinesArgs = {
 
 /** What a sales front end can read: mobile lines here, RCC disclosures and orders in rcc.graphql and orders.graphql. */
 export type QueryOrderArgs = {
+  partnerId: Scalars['ID']['input'];
   partnerOrderId: Scalars['ID']['input'];
 };
 
@@ -451,6 +455,8 @@ export type RccAcceptanceStatus = {
   acceptance?: Maybe<RccAcceptance>;
   /** True once the customer accepted. */
   accepted: Scalars['Boolean']['output'];
+  /** The selling partner's Px id: every order-flow identity is the partner's. */
+  partnerId: Scalars['ID']['output'];
   /** The partner's own id for this order. */
   partnerOrderId: Scalars['ID']['output'];
   /** Px's transaction id for this order flow. */
@@ -473,6 +479,8 @@ export type RccDisclosure = {
   charges: Array<Charge>;
   /** preparedAt + 120 minutes: after this Px refuses completeOrder. */
   expiresAt: Scalars['DateTime']['output'];
+  /** The selling partner's Px id: every order-flow identity is the partner's. */
+  partnerId: Scalars['ID']['output'];
   /** The partner's own id for this order. */
   partnerOrderId: Scalars['ID']['output'];
   /** When Px prepared the order (its prepare step comes before this subgraph's part of the flow). */
@@ -529,6 +537,8 @@ export type RccSent = {
   destination: Scalars['String']['output'];
   /** How it was sent. */
   method: RccDeliveryMethod;
+  /** The selling partner's Px id: every order-flow identity is the partner's. */
+  partnerId: Scalars['ID']['output'];
   /** The partner's own id for this order. */
   partnerOrderId: Scalars['ID']['output'];
   /** When Px sent it. */
@@ -723,10 +733,10 @@ export type FederationReferenceTypes = ResolversObject<{
     & GraphQLRecursivePick<FederationTypes['MobileLine'], {"businessId":true,"msisdn":true}> );
   Order:
     ( { __typename: 'Order' }
-    & GraphQLRecursivePick<FederationTypes['Order'], {"partnerOrderId":true}> );
+    & GraphQLRecursivePick<FederationTypes['Order'], {"partnerId":true,"partnerOrderId":true}> );
   RccDisclosure:
     ( { __typename: 'RccDisclosure' }
-    & GraphQLRecursivePick<FederationTypes['RccDisclosure'], {"partnerOrderId":true,"transactionId":true}> );
+    & GraphQLRecursivePick<FederationTypes['RccDisclosure'], {"partnerId":true,"partnerOrderId":true,"transactionId":true}> );
 }>;
 
 /** Mapping of union types */
@@ -753,7 +763,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   ;
   RccAcceptanceResult:
     | ( InvalidFieldErrorResult & { __typename: 'InvalidFieldError' } )
-    | ( PxAcceptance & { __typename: 'RccAcceptanceStatus' } )
+    | ( AcceptanceStatus & { __typename: 'RccAcceptanceStatus' } )
     | ( TransactionMismatchErrorResult & { __typename: 'TransactionMismatchError' } )
     | ( UpstreamUnavailableErrorResult & { __typename: 'UpstreamUnavailableError' } )
   ;
@@ -835,7 +845,7 @@ export type ResolversTypes = ResolversObject<{
   RccAcceptance: ResolverTypeWrapper<RccAcceptance>;
   RccAcceptanceMethod: RccAcceptanceMethod;
   RccAcceptanceResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RccAcceptanceResult']>;
-  RccAcceptanceStatus: ResolverTypeWrapper<PxAcceptance>;
+  RccAcceptanceStatus: ResolverTypeWrapper<AcceptanceStatus>;
   RccDeliveryMethod: RccDeliveryMethod;
   RccDisclosure: ResolverTypeWrapper<DisclosureRecord>;
   RccDisclosureInput: RccDisclosureInput;
@@ -889,7 +899,7 @@ export type ResolversParentTypes = ResolversObject<{
   RateLimitedError: RateLimitedErrorResult;
   RccAcceptance: RccAcceptance;
   RccAcceptanceResult: ResolversUnionTypes<ResolversParentTypes>['RccAcceptanceResult'];
-  RccAcceptanceStatus: PxAcceptance;
+  RccAcceptanceStatus: AcceptanceStatus;
   RccDisclosure: DisclosureRecord;
   RccDisclosureInput: RccDisclosureInput;
   RccDisclosureResult: ResolversUnionTypes<ResolversParentTypes>['RccDisclosureResult'];
@@ -994,6 +1004,7 @@ export type OrderResolvers<ContextType = RequestContext, ParentType extends Reso
   disclosure?: Resolver<Maybe<ResolversTypes['RccDisclosure']>, ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
   orderNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  partnerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   partnerOrderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   rccAcceptance?: Resolver<ResolversTypes['RccAcceptance'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
@@ -1064,7 +1075,7 @@ export type ProductResolvers<ContextType = RequestContext, ParentType extends Re
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   mobileLine?: Resolver<ResolversTypes['MobileLineResult'], ParentType, ContextType, RequireFields<QueryMobileLineArgs, 'businessId' | 'msisdn'>>;
   mobileLines?: Resolver<Array<ResolversTypes['MobileLineResult']>, ParentType, ContextType, RequireFields<QueryMobileLinesArgs, 'businessId' | 'msisdns'>>;
-  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'partnerOrderId'>>;
+  order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'partnerId' | 'partnerOrderId'>>;
   rccAcceptance?: Resolver<ResolversTypes['RccAcceptanceResult'], ParentType, ContextType, RequireFields<QueryRccAcceptanceArgs, 'order'>>;
   rccDisclosure?: Resolver<ResolversTypes['RccDisclosureResult'], ParentType, ContextType, RequireFields<QueryRccDisclosureArgs, 'input'>>;
 }>;
@@ -1090,6 +1101,7 @@ export type RccAcceptanceResultResolvers<ContextType = RequestContext, ParentTyp
 export type RccAcceptanceStatusResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RccAcceptanceStatus'] = ResolversParentTypes['RccAcceptanceStatus']> = ResolversObject<{
   acceptance?: Resolver<Maybe<ResolversTypes['RccAcceptance']>, ParentType, ContextType>;
   accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  partnerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   partnerOrderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   transactionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1100,6 +1112,7 @@ export type RccDisclosureResolvers<ContextType = RequestContext, ParentType exte
   acceptance?: Resolver<Maybe<ResolversTypes['RccAcceptance']>, ParentType, ContextType>;
   charges?: Resolver<Array<ResolversTypes['Charge']>, ParentType, ContextType>;
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  partnerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   partnerOrderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   preparedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   sections?: Resolver<Array<ResolversTypes['RccSection']>, ParentType, ContextType>;
@@ -1129,6 +1142,7 @@ export type RccSectionResolvers<ContextType = RequestContext, ParentType extends
 export type RccSentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['RccSent'] = ResolversParentTypes['RccSent']> = ResolversObject<{
   destination?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   method?: Resolver<ResolversTypes['RccDeliveryMethod'], ParentType, ContextType>;
+  partnerId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   partnerOrderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   sentAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   transactionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

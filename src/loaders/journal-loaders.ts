@@ -1,40 +1,40 @@
 import DataLoader from 'dataloader';
 import type { Services } from '../services.js';
-import type { DisclosureRecord, OrderRecord } from '../store/types.js';
+import type { DisclosureRecord, OrderRecord, OrderRef } from '../store/types.js';
+import type { PxOrderKey } from '../upstreams/px/types.js';
 import { NotFoundError } from './not-found.js';
 
-/** Orders from the journal, many ids in one read. */
-export function createOrderByPartnerOrderIdLoader(services: Pick<Services, 'journal'>) {
-  return new DataLoader<string, OrderRecord>(
-    async (ids) => {
-      const orders = await services.journal.orders(ids);
-      return orders.map(
-        (order, index) => order ?? new NotFoundError(`no order ${ids[index] ?? ''}`),
-      );
+/**
+ * Orders from the journal, many in one read, each the partner's own. A record
+ * the journal cannot serve reads as no order.
+ */
+export function createOrderByRefLoader(services: Pick<Services, 'journal'>) {
+  return new DataLoader<OrderRef, OrderRecord, string>(
+    async (refs) => {
+      const orders = await services.journal.orders(refs);
+      return orders.map((order) => order ?? new NotFoundError('no such order'));
     },
-    { name: 'orderByPartnerOrderId' },
+    {
+      name: 'orderByRef',
+      cacheKeyFn: (ref) => JSON.stringify([ref.partnerId, ref.partnerOrderId]),
+    },
   );
 }
 
-export interface DisclosurePair {
-  partnerOrderId: string;
-  transactionId: string;
-}
-
-/** Disclosures this subgraph retrieved, by their pair. */
-export function createDisclosureByPairLoader(services: Pick<Services, 'journal'>) {
-  return new DataLoader<DisclosurePair, DisclosureRecord, string>(
-    (pairs) =>
+/** Disclosures this subgraph retrieved, by partner and pair. */
+export function createDisclosureByKeyLoader(services: Pick<Services, 'journal'>) {
+  return new DataLoader<PxOrderKey, DisclosureRecord, string>(
+    (keys) =>
       Promise.all(
-        pairs.map(
-          async (pair) =>
-            (await services.journal.disclosure(pair.partnerOrderId, pair.transactionId)) ??
-            new NotFoundError('no disclosure for that pair'),
+        keys.map(
+          async (key) =>
+            (await services.journal.disclosure(key)) ??
+            new NotFoundError('no disclosure for that key'),
         ),
       ),
     {
-      name: 'disclosureByPair',
-      cacheKeyFn: (pair) => JSON.stringify([pair.partnerOrderId, pair.transactionId]),
+      name: 'disclosureByKey',
+      cacheKeyFn: (key) => JSON.stringify([key.partnerId, key.partnerOrderId, key.transactionId]),
     },
   );
 }

@@ -57,6 +57,15 @@ export function correlationErrorsPlugin(): ApolloServerPlugin<RequestContext> {
           for (const error of errors) {
             const original = unwrapResolverError(error);
             const code = error.extensions['code'];
+            if (code === 'SERVICE_UNAVAILABLE') {
+              // Not a bug, but operators need to see it: the cause, by name and message only.
+              const { originalError: cause } = original as { originalError?: Error };
+              contextValue.logger.warn(
+                { cause: cause ? { name: cause.name, message: cause.message } : undefined },
+                'a store of this replica is unavailable',
+              );
+              continue;
+            }
             if (typeof code === 'string' && DELIBERATE_CODES.has(code)) continue;
             contextValue.logger.error(
               { err: original, path: error.path?.join('.') },

@@ -1,67 +1,82 @@
 import { LRUCache } from 'lru-cache';
-import { randomUUID } from 'node:crypto';
-import type { ClaimOutcome, OrderJournal } from './journal.js';
-import type { DisclosureRecord, OrderRecord } from './types.js';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { PxOrderKey } from '../upstreams/px/types.js';
+import type { ClaimOutcome, JournalOptions, OrderJournal } from './journal.js';
+import type { DisclosureRecord, OrderRecord, OrderRef } from './types.js';
 
 /**
- * The in-process journal (the default). It lives as long as the process: an
- * order Px took before a restart is still Px's, and a retry then reaches Px,
- * which answers 2130. Several replicas need the Redis journal.
+ * The in-process journal (the default), for one replica. It lives as long as
+ * the process: an order Px took before a restart is still Px's, and a retry
+ * then reaches Px, which answers 2130. Several replicas need the Redis journal.
  *
- * Orders are kept for good; disclosures only as long as they are useful (an
- * order can be completed for 120 minutes after it was prepared), and no more
- * of them than a busy day's worth, so a long-running process does not grow.
+ * Bounded both ways: records expire after the retention, and at most
+ * MAX_ORDERS orders and as many disclosures are kept, the least recently used
+ * going first, so a long-running process cannot grow without limit.
  */
+export const MAX_ORDERS = 50_000;
 const DISCLOSURE_TTL_MS = 24 * 60 * 60 * 1000;
-const MAX_DISCLOSURES = 100_000;
 
-export function createMemoryJournal(options: { now?: () => number } = {}): OrderJournal {
+export function createMemoryJournal(
+  options: JournalOptions & { now?: () => number },
+): OrderJournal {
   const now = options.now ?? Date.now;
+  const orders = new LRUCache<string, OrderRecord>({
+    max: MAX_ORDERS,
+    ttl: options.retentionMs,
+    perf: { now },
+  });
   const disclosureCache = () =>
-    new LRUCache<string, DisclosureRecord>({ max: MAX_DISCLOSURES, ttl: DISCLOSURE_TTL_MS });
+    new LRUCache<string, DisclosureRecord>({
+      max: MAX_ORDERS,
+      ttl: Math.min(DISCLOSURE_TTL_MS, options.retentionMs),
+      perf: { now },
+    });
   const disclosures = disclosureCache();
   const disclosureByTransaction = disclosureCache();
-  const orders = new Map<string, OrderRecord>();
   const claims = new Map<string, { token: string; expiresAt: number }>();
+  const fingerprintKey = randomBytes(32).toString('base64url');
 
-  const disclosureKey = (partnerOrderId: string, transactionId: string) =>
-    JSON.stringify([partnerOrderId, transactionId]);
+  const orderKey = (ref: OrderRef) => JSON.stringify([ref.partnerId, ref.partnerOrderId]);
+  const disclosureKey = (key: PxOrderKey) =>
+    JSON.stringify([key.partnerId, key.partnerOrderId, key.transactionId]);
 
   return {
     async saveDisclosure(record) {
-      disclosures.set(disclosureKey(record.key.partnerOrderId, record.key.transactionId), record);
+      disclosures.set(disclosureKey(record.key), record);
       if (!disclosureByTransaction.has(record.key.transactionId)) {
         disclosureByTransaction.set(record.key.transactionId, record);
       }
     },
-    async disclosure(partnerOrderId, transactionId) {
-      return disclosures.get(disclosureKey(partnerOrderId, transactionId));
+    async disclosure(key) {
+      return disclosures.get(disclosureKey(key));
     },
     async disclosureOfTransaction(transactionId) {
       return disclosureByTransaction.get(transactionId);
     },
-    async order(partnerOrderId) {
-      return orders.get(partnerOrderId);
+    async orders(refs) {
+      return refs.map((ref) => orders.get(orderKey(ref)));
     },
-    async orders(partnerOrderIds) {
-      return partnerOrderIds.map((id) => orders.get(id));
-    },
-    async claim(partnerOrderId, ttlMs): Promise<ClaimOutcome> {
-      const order = orders.get(partnerOrderId);
+    async claim(ref, ttlMs): Promise<ClaimOutcome> {
+      const key = orderKey(ref);
+      const order = orders.get(key);
       if (order) return { kind: 'completed', order };
-      const held = claims.get(partnerOrderId);
+      const held = claims.get(key);
       if (held && held.expiresAt > now()) return { kind: 'busy' };
       const token = randomUUID();
-      claims.set(partnerOrderId, { token, expiresAt: now() + ttlMs });
+      claims.set(key, { token, expiresAt: now() + ttlMs });
       return { kind: 'claimed', token };
     },
     async complete(token, order) {
-      orders.set(order.key.partnerOrderId, order);
-      if (claims.get(order.key.partnerOrderId)?.token === token)
-        claims.delete(order.key.partnerOrderId);
+      const key = orderKey(order.key);
+      orders.set(key, order);
+      if (claims.get(key)?.token === token) claims.delete(key);
     },
-    async release(partnerOrderId, token) {
-      if (claims.get(partnerOrderId)?.token === token) claims.delete(partnerOrderId);
+    async release(ref, token) {
+      const key = orderKey(ref);
+      if (claims.get(key)?.token === token) claims.delete(key);
+    },
+    async fingerprintKey() {
+      return fingerprintKey;
     },
     async close() {},
   };

@@ -6,8 +6,8 @@ export interface ExampleCustomer {
   id: string;
   name: string;
   lines: { businessId: string; msisdn: string }[];
-  /** partnerOrderIds of orders placed through the ordering subgraph. */
-  orderIds: string[];
+  /** Orders placed through the ordering subgraph, by their key: partner and partnerOrderId. */
+  orders: { partnerId: string; partnerOrderId: string }[];
 }
 
 /** Customers on the sandboxes' fixture lines: the seed line, a prepaid one, one line shared by both. */
@@ -19,7 +19,7 @@ export const SAMPLE_CUSTOMERS: ExampleCustomer[] = [
       { businessId: 'PR', msisdn: '16654555678' },
       { businessId: 'PR', msisdn: '17875550102' },
     ],
-    orderIds: [],
+    orders: [],
   },
   {
     id: 'C-2',
@@ -28,7 +28,7 @@ export const SAMPLE_CUSTOMERS: ExampleCustomer[] = [
       { businessId: 'PR', msisdn: '17875550101' },
       { businessId: 'PR', msisdn: '16654555678' },
     ],
-    orderIds: [],
+    orders: [],
   },
 ];
 
@@ -50,8 +50,7 @@ export function startCustomersSubgraph(
       },
       Customer: {
         __resolveReference: ({ id }: { id: string }) => byId.get(id) ?? null,
-        orders: (customer: ExampleCustomer) =>
-          customer.orderIds.map((partnerOrderId) => ({ partnerOrderId })),
+        orders: (customer: ExampleCustomer) => customer.orders,
       },
     },
     port,

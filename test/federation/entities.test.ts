@@ -14,8 +14,8 @@ const ENTITIES = `query Entities($representations: [_Any!]!) {
   _entities(representations: $representations) {
     __typename
     ... on MobileLine { businessId msisdn plan { id } }
-    ... on Order { partnerOrderId transactionId orderNumber status }
-    ... on RccDisclosure { partnerOrderId transactionId expiresAt }
+    ... on Order { partnerId partnerOrderId transactionId orderNumber status }
+    ... on RccDisclosure { partnerId partnerOrderId transactionId expiresAt }
   }
 }`;
 
@@ -27,9 +27,18 @@ const line = (msisdn: string): Representation => ({
   businessId: 'PR',
   msisdn,
 });
-const order = (partnerOrderId: string): Representation => ({ __typename: 'Order', partnerOrderId });
-const disclosure = (partnerOrderId: string, transactionId: string): Representation => ({
+const order = (partnerOrderId: string, partnerId = 'P-1001'): Representation => ({
+  __typename: 'Order',
+  partnerId,
+  partnerOrderId,
+});
+const disclosure = (
+  partnerOrderId: string,
+  transactionId: string,
+  partnerId = 'P-1001',
+): Representation => ({
   __typename: 'RccDisclosure',
+  partnerId,
   partnerOrderId,
   transactionId,
 });
@@ -98,13 +107,19 @@ describe('_entities for every resolvable entity, batched, null for an unknown ke
     expect(cost.response.body.errors).toBeUndefined();
     const expected = {
       __typename: 'Order',
+      partnerId: placed.partnerId,
       partnerOrderId: placed.partnerOrderId,
       transactionId: placed.transactionId,
       orderNumber,
       status: 'ACKNOWLEDGED',
     };
     expect(cost.response.body.data?._entities).toEqual([expected, null, expected]);
-    expect(cost.orderReads).toEqual([[placed.partnerOrderId, unknown.partnerOrderId]]);
+    expect(cost.orderReads).toEqual([
+      [
+        { partnerId: placed.partnerId, partnerOrderId: placed.partnerOrderId },
+        { partnerId: 'P-1001', partnerOrderId: unknown.partnerOrderId },
+      ],
+    ]);
     expect(cost.pxCalls).toBe(0);
   });
 
@@ -143,10 +158,8 @@ describe('_entities for every resolvable entity, batched, null for an unknown ke
       'RccDisclosure',
     ]);
     const { journal } = stack.app.wiring.services;
-    expect(await journal.order(placed.partnerOrderId)).not.toHaveProperty('__typename');
-    expect(
-      await journal.disclosure(placed.partnerOrderId, placed.transactionId),
-    ).not.toHaveProperty('__typename');
+    expect((await journal.orders([placed]))[0]).not.toHaveProperty('__typename');
+    expect(await journal.disclosure(placed)).not.toHaveProperty('__typename');
   });
 
   it('resolves mixed types in one call, in order, each a value or null', async () => {
@@ -179,7 +192,12 @@ describe('_entities for every resolvable entity, batched, null for an unknown ke
     expect(entities[7]).toEqual(entities[1]);
     // One dxp-ux call per distinct line (the unknown one answers 404), one journal read for the orders.
     expect(cost.dxpCalls).toBe(2);
-    expect(cost.orderReads).toEqual([[placed.partnerOrderId, unknown.partnerOrderId]]);
+    expect(cost.orderReads).toEqual([
+      [
+        { partnerId: placed.partnerId, partnerOrderId: placed.partnerOrderId },
+        { partnerId: 'P-1001', partnerOrderId: unknown.partnerOrderId },
+      ],
+    ]);
     expect(cost.pxCalls).toBe(0);
   });
 });

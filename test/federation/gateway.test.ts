@@ -54,9 +54,12 @@ describe('@apollo/gateway serving the composed supergraph, in front of the subgr
       id: 'C-1',
       name: 'Ana Rivera',
       lines: [SEED, UNLIMITED],
-      orderIds: [placed.partnerOrderId, neverPlaced.partnerOrderId],
+      orders: [placed, neverPlaced].map(({ partnerId, partnerOrderId }) => ({
+        partnerId,
+        partnerOrderId,
+      })),
     },
-    { id: 'C-2', name: 'Luis Ortiz', lines: [SEED, UNKNOWN], orderIds: [] },
+    { id: 'C-2', name: 'Luis Ortiz', lines: [SEED, UNKNOWN], orders: [] },
   ];
 
   /** What the gateway sent the ordering subgraph while `work` ran. */

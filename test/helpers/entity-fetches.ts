@@ -26,8 +26,12 @@ const REFERENCING_SUBGRAPH = parse(`
     businessId: BusinessId!
     msisdn: Msisdn!
   }
-  type Order @key(fields: "partnerOrderId", resolvable: false) { partnerOrderId: ID! }
-  type RccDisclosure @key(fields: "partnerOrderId transactionId", resolvable: false) {
+  type Order @key(fields: "partnerId partnerOrderId", resolvable: false) {
+    partnerId: ID!
+    partnerOrderId: ID!
+  }
+  type RccDisclosure @key(fields: "partnerId partnerOrderId transactionId", resolvable: false) {
+    partnerId: ID!
     partnerOrderId: ID!
     transactionId: ID!
   }
@@ -39,12 +43,12 @@ const SALE_QUERIES = {
       businessId msisdn planType plan { id name }
       addons { id name prices { name description dutyFreeAmount { amount currency } } } } } }`,
   Order: `{ sale(id: "S-1") { orders {
-      partnerOrderId transactionId orderNumber status submittedAt
+      partnerId partnerOrderId transactionId orderNumber status submittedAt
       items { product { id name } quantity charges { name recurrence amount { amount currency } } }
       rccAcceptance { method acceptedAt }
-      disclosure { partnerOrderId transactionId text preparedAt expiresAt } } } }`,
+      disclosure { partnerId partnerOrderId transactionId text preparedAt expiresAt } } } }`,
   RccDisclosure: `{ sale(id: "S-1") { disclosures {
-      partnerOrderId transactionId text preparedAt expiresAt
+      partnerId partnerOrderId transactionId text preparedAt expiresAt
       sections { title text }
       charges { name recurrence amount { amount currency } }
       taxEstimate { amount currency }

@@ -70,9 +70,9 @@ export const COMPLETE_ORDER = `
   }`;
 
 export const ORDER = `
-  query Order($partnerOrderId: ID!) {
-    order(partnerOrderId: $partnerOrderId) {
-      partnerOrderId transactionId orderNumber status
+  query Order($partnerId: ID!, $partnerOrderId: ID!) {
+    order(partnerId: $partnerId, partnerOrderId: $partnerOrderId) {
+      __typename partnerId partnerOrderId transactionId orderNumber status
       rccAcceptance { method acceptedAt }
       disclosure { text }
     }

@@ -48,7 +48,7 @@ const COMPLETE = `mutation Complete($input: CompleteOrderInput!) {
   } }`;
 const LINE = `query Line($msisdn: Msisdn!) {
   mobileLine(businessId: "PR", msisdn: $msisdn) { __typename ... on MobileLine { plan { id } addons { id } } } }`;
-const ORDER = `query Order($id: ID!) { order(partnerOrderId: $id) { partnerOrderId orderNumber } }`;
+const ORDER = `query Order($partnerId: ID!, $id: ID!) { order(partnerId: $partnerId, partnerOrderId: $id) { partnerId partnerOrderId orderNumber } }`;
 
 interface OrderKey {
   partnerId: string;
@@ -275,7 +275,7 @@ describe('load: line reads and the ordering flow with 20% upstream 503s', () => 
           const answer = await graphql<{ order: { orderNumber: string } | null }>(
             stack.graphqlUrl,
             ORDER,
-            { id },
+            { partnerId: 'P-1001', id },
           );
           return answer.body.data?.order?.orderNumber;
         },

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TypedErrorResult } from '../../src/errors.js';
-import { PX_ERROR_TABLE, mapPxError, type PxErrorOutcome } from '../../src/upstreams/px/errors.js';
+import {
+  PX_ERROR_TABLE,
+  mapPxError,
+  pxError,
+  type PxErrorOutcome,
+} from '../../src/upstreams/px/errors.js';
 
 const REQUEST = { transactionId: 'TX-REQUEST' };
 
@@ -326,11 +331,23 @@ function typedResult(outcome: PxErrorOutcome): TypedErrorResult {
 describe('mapPxError: the seed error table', () => {
   it.each(SEED_ROWS)('$api, $reason ($status, $code) → $expected.__typename', (row) => {
     const result = typedResult(mapPxError(row.status, pxBody(row.code, row.message), REQUEST));
-    const { supportPhone, field, ...common } = row.expected;
-    expect(result).toMatchObject(common);
+    // Px's words and the TxID in its text are not what the client reads.
+    const {
+      supportPhone,
+      field,
+      message: _pxWords,
+      transactionId: _pxTxId,
+      ...common
+    } = row.expected;
+    expect(result).toMatchObject({ ...common, transactionId: REQUEST.transactionId });
     if (field !== undefined) expect(result).toHaveProperty('field', field);
     if (supportPhone !== undefined) expect(result).toHaveProperty('supportPhone', supportPhone);
-    expect(result.message).not.toMatch(/TxID|<|>/);
+    expect(result.message).toMatch(/^[A-Z][^<>]+; TxID TX-REQUEST$/);
+    expect(result.message).not.toBe(row.message);
+    if (row.code !== null && supportPhone === undefined) {
+      const unchanged = typedResult(mapPxError(row.status, pxBody(row.code, 'other'), REQUEST));
+      expect(unchanged.message).toBe(result.message);
+    }
   });
 
   it('covers every code of the table, and the table holds no code the seed lacks', () => {
@@ -356,13 +373,19 @@ describe('mapPxError: the seed error table', () => {
     });
   });
 
-  it('falls back to its own message when Px gives none', () => {
+  it('answers its own message when Px gives none', () => {
     const result = typedResult(mapPxError(410, JSON.stringify({ code: '1099' }), REQUEST));
     expect(result).toMatchObject({
       __typename: 'PaymentDeclinedError',
-      message: 'The card was declined.',
+      message:
+        'Invalid credit card information: the payment system declined the card; please correct and resend; TxID TX-REQUEST',
       transactionId: REQUEST.transactionId,
     });
+  });
+
+  it('answers the same error as a local check standing in for the row', () => {
+    const fromPx = typedResult(mapPxError(410, pxBody('1215', 'x; TxID Y'), REQUEST));
+    expect(pxError('1215', { transactionId: REQUEST.transactionId }).result).toEqual(fromPx);
   });
 
   it('leaves transactionId null when neither Px nor the request has one', () => {
@@ -394,7 +417,8 @@ describe('mapPxError: 401 without a code', () => {
     expect(result).toMatchObject({
       __typename: 'PaymentUnavailableError',
       supportPhone: null,
-      transactionId: 'TX-P',
+      transactionId: REQUEST.transactionId,
+      message: 'The payment system is down; please contact CenturyLink; TxID TX-REQUEST',
     });
   });
 });
@@ -417,7 +441,7 @@ describe('mapPxError: answers Px does not document', () => {
       code: 'UPSTREAM_UNAVAILABLE',
       upstream: 'PX',
       upstreamCode: '410',
-      transactionId: 'TX-U',
+      transactionId: REQUEST.transactionId,
       retryAfterSeconds: null,
     });
     expect(outcome.error.result.message).not.toContain('Something new');
@@ -458,27 +482,42 @@ describe('mapPxError: answers Px does not document', () => {
   });
 });
 
-describe('mapPxError: the message an agent sees', () => {
-  it('strips markup and control characters but keeps the text', () => {
-    const message =
-      '<div class="x">Missing or Invalid <b>Sales&nbsp;Code</b></div>\n\t<script>x()</script>; TxID TX-H';
-    const result = typedResult(mapPxError(401, pxBody('2000', message), REQUEST));
-    expect(result.message).toBe('Missing or Invalid Sales&nbsp;Code x()');
-    expect(result.transactionId).toBe('TX-H');
+describe("mapPxError: Px's text never reaches the client", () => {
+  const SECRETS = [
+    'https://auth.internal.ctl.example/token?client_secret=s3cr3t-value',
+    'Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig',
+    '17875550123',
+    'jane.doe@example.com',
+  ];
+
+  it('answers a 1099 whose message is full of secrets with none of them', () => {
+    const message = `Declined, see ${SECRETS[0]} (${SECRETS[1]}) for ${SECRETS[2]} / ${SECRETS[3]}; TxID TX-K`;
+    const result = typedResult(mapPxError(410, pxBody('1099', message), REQUEST));
+    const answer = JSON.stringify(result);
+    for (const secret of SECRETS) expect(answer).not.toContain(secret);
+    expect(answer).not.toMatch(/s3cr3t|eyJ|5550123|jane/);
   });
 
-  it('keeps nothing of the body but the message', () => {
+  it('keeps nothing of the body but what the row knows', () => {
     const body = JSON.stringify({
       code: '1099',
       message: 'Card declined; TxID TX-K',
       debug: 'stack trace at com.ctl.px',
     });
     const result = typedResult(mapPxError(410, body, REQUEST));
-    expect(JSON.stringify(result)).not.toContain('com.ctl.px');
+    expect(JSON.stringify(result)).not.toMatch(/com\.ctl\.px|Card declined|TX-K/);
   });
 
-  it('caps a very long message', () => {
-    const result = typedResult(mapPxError(410, pxBody('1099', 'a'.repeat(5000)), REQUEST));
-    expect(result.message.length).toBeLessThanOrEqual(300);
+  it.each([
+    ['Please contact Centurylink 1-800-555-0100 to process your order', '1-800-555-0100'],
+    ['Please call (800) 555-0100 now', '(800) 555-0100'],
+    ['Please call 800.555.0100', '800.555.0100'],
+    ['Line 17875550123 failed', null],
+    ['Ref 41-800-555-01009', null],
+    ['Card 4111-111-111-1111 declined', null],
+  ])('takes a support phone only when it stands alone: %s', (message, phone) => {
+    const result = typedResult(mapPxError(500, pxBody('4050', `${message}; TxID X`), REQUEST));
+    expect(result).toMatchObject({ supportPhone: phone });
+    if (phone) expect(result.message).toContain(`contact CenturyLink at ${phone}`);
   });
 });

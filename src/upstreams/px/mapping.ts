@@ -1,16 +1,20 @@
 import Type from 'typebox';
 import { Compile } from 'typebox/compile';
 import { upstreamUnavailable } from '../../errors.js';
-import type {
-  PxAcceptance,
-  PxCharge,
-  PxCompleteOrderRequest,
-  PxCompletedOrder,
-  PxOrderKey,
-  PxRcc,
-  PxRetrieveRccRequest,
-  PxSendRccRequest,
-  PxSendResult,
+import {
+  PxAcceptanceSchema,
+  PxCompletedOrderSchema,
+  PxRccSchema,
+  PxSendResultSchema,
+  type PxAcceptance,
+  type PxCharge,
+  type PxCompleteOrderRequest,
+  type PxCompletedOrder,
+  type PxOrderKey,
+  type PxRcc,
+  type PxRetrieveRccRequest,
+  type PxSendRccRequest,
+  type PxSendResult,
 } from './types.js';
 
 /**
@@ -145,6 +149,29 @@ const validError = Compile(WireError);
 
 type WireChargeBody = Type.Static<typeof WireCharge>;
 
+const servable = {
+  rcc: Compile(PxRccSchema),
+  sendResult: Compile(PxSendResultSchema),
+  acceptance: Compile(PxAcceptanceSchema),
+  completedOrder: Compile(PxCompletedOrderSchema),
+};
+
+/**
+ * The last check of an answer, after its times are put in UTC: a value the
+ * GraphQL types cannot carry (an Int past 32 bits, say) is Px failing too.
+ * Without it, an order journaled with such a value would fail every later
+ * read of it.
+ */
+function servableAs<T>(value: T, schema: { Check(value: unknown): boolean }): T {
+  if (!schema.Check(value)) throw upstreamUnavailable('PX');
+  return value;
+}
+
+/** Px may write any RFC 3339 offset; the API answers UTC. */
+function utc(time: string): string {
+  return new Date(time).toISOString();
+}
+
 /**
  * Malformed JSON or the wrong shape is Px failing, not the caller: the error
  * says so without quoting Px's text, which could carry anything.
@@ -172,57 +199,72 @@ function toCharge(charge: WireChargeBody): PxCharge {
 export function readRcc(text: string): PxRcc {
   const body = parse(text, validRetrieveRcc);
   const { taxEstimate } = body.rcc;
-  return {
-    transactionId: body.transactionId,
-    partnerOrderId: body.partnerOrderId,
-    preparedAt: body.preparedAt,
-    rcc: {
-      sections: body.rcc.sections.map((section) => ({ title: section.title, text: section.text })),
-      charges: body.rcc.charges.map(toCharge),
-      taxEstimate: taxEstimate
-        ? { amount: taxEstimate.amount, currency: taxEstimate.currency }
-        : null,
+  return servableAs(
+    {
+      transactionId: body.transactionId,
+      partnerOrderId: body.partnerOrderId,
+      preparedAt: utc(body.preparedAt),
+      rcc: {
+        sections: body.rcc.sections.map((section) => ({
+          title: section.title,
+          text: section.text,
+        })),
+        charges: body.rcc.charges.map(toCharge),
+        taxEstimate: taxEstimate
+          ? { amount: taxEstimate.amount, currency: taxEstimate.currency }
+          : null,
+      },
     },
-  };
+    servable.rcc,
+  );
 }
 
 export function readSendResult(text: string): PxSendResult {
   const body = parse(text, validSendRcc);
-  return {
-    transactionId: body.transactionId,
-    partnerOrderId: body.partnerOrderId,
-    deliveryMethod: body.deliveryMethod,
-    status: body.status,
-    sentAt: body.sentAt,
-  };
+  return servableAs(
+    {
+      transactionId: body.transactionId,
+      partnerOrderId: body.partnerOrderId,
+      deliveryMethod: body.deliveryMethod,
+      status: body.status,
+      sentAt: utc(body.sentAt),
+    },
+    servable.sendResult,
+  );
 }
 
 export function readAcceptance(text: string): PxAcceptance {
   const body = parse(text, validAcceptance);
-  return {
-    transactionId: body.transactionId,
-    partnerOrderId: body.partnerOrderId,
-    accepted: body.accepted,
-    acceptanceMethod: body.acceptanceMethod,
-    acceptedAt: body.acceptedAt,
-  };
+  return servableAs(
+    {
+      transactionId: body.transactionId,
+      partnerOrderId: body.partnerOrderId,
+      accepted: body.accepted,
+      acceptanceMethod: body.acceptanceMethod,
+      acceptedAt: body.acceptedAt === null ? null : utc(body.acceptedAt),
+    },
+    servable.acceptance,
+  );
 }
 
 export function readCompletedOrder(text: string): PxCompletedOrder {
   const body = parse(text, validCompleteOrder);
-  return {
-    transactionId: body.transactionId,
-    partnerOrderId: body.partnerOrderId,
-    orderNumber: body.orderNumber,
-    status: body.status,
-    submittedAt: body.submittedAt,
-    items: body.items.map((item) => ({
-      productId: item.productId,
-      productName: item.productName,
-      quantity: item.quantity,
-      charges: item.charges.map(toCharge),
-    })),
-  };
+  return servableAs(
+    {
+      transactionId: body.transactionId,
+      partnerOrderId: body.partnerOrderId,
+      orderNumber: body.orderNumber,
+      status: body.status,
+      submittedAt: utc(body.submittedAt),
+      items: body.items.map((item) => ({
+        productId: item.productId,
+        productName: item.productName,
+        quantity: item.quantity,
+        charges: item.charges.map(toCharge),
+      })),
+    },
+    servable.completedOrder,
+  );
 }
 
 /** Px's error body: its internal message code and the user message, either of which may be missing. */

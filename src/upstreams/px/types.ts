@@ -3,11 +3,16 @@ import type { CallContext } from '../call-context.js';
 
 /**
  * Px success bodies, in this subgraph's own words. Px's field names live in
- * `mapping.ts` alone; these are the shapes after that mapping, validated with
- * compiled schemas so a wrong answer from Px is an upstream failure, not a crash.
+ * `mapping.ts` alone; these are the shapes after that mapping, and what
+ * `mapping.ts` checks every answer against once normalized: each value is one
+ * the GraphQL types can carry (a DateTime in UTC, an Int in range), so an
+ * answer that passes can be journaled and served later without failing.
  */
 const DecimalString = Type.String({ pattern: '^-?\\d+(\\.\\d+)?$' });
-const IsoTime = Type.String({ format: 'date-time' });
+/** As the DateTime scalar serializes it: `Date.prototype.toISOString()`. */
+const IsoTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$' });
+/** GraphQL's Int is 32-bit signed. */
+const GRAPHQL_INT_MAX = 2 ** 31 - 1;
 
 export const PxChargeSchema = Type.Object({
   name: Type.String(),
@@ -54,7 +59,7 @@ export const PxAcceptanceSchema = Type.Object({
 export const PxOrderItemSchema = Type.Object({
   productId: Type.String(),
   productName: Type.String(),
-  quantity: Type.Integer(),
+  quantity: Type.Integer({ minimum: 0, maximum: GRAPHQL_INT_MAX }),
   charges: Type.Array(PxChargeSchema),
 });
 

@@ -1,0 +1,39 @@
+import DataLoader from 'dataloader';
+import type { Services } from '../services.js';
+import type { CallContext } from '../upstreams/call-context.js';
+import type { PxOrderKey, PxRetrieveRccRequest } from '../upstreams/px/types.js';
+import { fetchEach } from './fetch-each.js';
+
+const PX_CONCURRENCY = 5;
+
+const orderKeyId = (key: PxOrderKey) =>
+  JSON.stringify([key.partnerId, key.partnerOrderId, key.transactionId]);
+
+/**
+ * Disclosures asked for in this request, through the order flow: the same
+ * retrieval asked twice (aliases, fragments) costs one Px call. A typed error
+ * is an answer like any other, kept for the request.
+ */
+export function createRccByRequestLoader(services: Pick<Services, 'ordering'>, call: CallContext) {
+  return new DataLoader(
+    (requests: readonly PxRetrieveRccRequest[]) =>
+      fetchEach(requests, (request) => services.ordering.disclosure(request, call), PX_CONCURRENCY),
+    {
+      name: 'rccByRequest',
+      cacheKeyFn: (request) =>
+        JSON.stringify([orderKeyId(request), request.salesCode, request.addressDetailId]),
+    },
+  );
+}
+
+/** RCC acceptances, through the order flow: one Px call per distinct order key in an operation. */
+export function createAcceptanceByOrderKeyLoader(
+  services: Pick<Services, 'ordering'>,
+  call: CallContext,
+) {
+  return new DataLoader(
+    (keys: readonly PxOrderKey[]) =>
+      fetchEach(keys, (key) => services.ordering.acceptance(key, call), PX_CONCURRENCY),
+    { name: 'acceptanceByOrderKey', cacheKeyFn: orderKeyId },
+  );
+}
