@@ -12,8 +12,8 @@ export interface RecordedRequest {
 export interface RecordingProxy {
   url: string;
   recorded: RecordedRequest[];
-  /** The most requests the upstream had in hand at once. */
-  maxInFlight: () => number;
+  /** The most requests the upstream had in hand at once: on every path, or on one. */
+  maxInFlight: (path?: string) => number;
   close(): Promise<void>;
 }
 
@@ -24,13 +24,18 @@ export interface RecordingProxy {
  */
 export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
   const recorded: RecordedRequest[] = [];
-  let inFlight = 0;
-  let maxInFlight = 0;
+  const inFlight = new Map<string, number>();
+  const maxInFlight = new Map<string, number>();
+  const track = (key: string, change: number) => {
+    const now = (inFlight.get(key) ?? 0) + change;
+    inFlight.set(key, now);
+    maxInFlight.set(key, Math.max(maxInFlight.get(key) ?? 0, now));
+  };
   const server = createServer((incoming, outgoing) => {
-    inFlight += 1;
-    maxInFlight = Math.max(maxInFlight, inFlight);
+    const path = new URL(incoming.url ?? '/', 'http://proxy').pathname;
+    for (const key of ['*', path]) track(key, 1);
     outgoing.once('close', () => {
-      inFlight -= 1;
+      for (const key of ['*', path]) track(key, -1);
     });
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -59,7 +64,7 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
   return {
     url: `http://127.0.0.1:${port}`,
     recorded,
-    maxInFlight: () => maxInFlight,
+    maxInFlight: (path = '*') => maxInFlight.get(path) ?? 0,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
