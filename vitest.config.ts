@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The load suite runs on its own (npm run test:load), bounded in time, after the rest.
     exclude: ['test/load/**', 'node_modules/**'],
+    // No traffic outside loopback: telemetry off, and a guard that fails any test reaching out.
+    setupFiles: ['test/setup/vitest-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Integration suites start real servers on loopback; two cores are shared.

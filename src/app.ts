@@ -105,5 +105,8 @@ async function resolveUpstreams(
     };
     logger.info({ url: sandboxes.px.url }, 'PX_BASE_URL not set: started the embedded Px sandbox');
   }
+  if (config.isProduction && (sandboxes.dxp || sandboxes.px)) {
+    logger.warn('SANDBOX=true: production is answering from the embedded sandboxes (made-up data)');
+  }
   return { dxp, px };
 }

@@ -1,4 +1,4 @@
-import { cleanEnv, EnvError, EnvMissingError, host, makeValidator, str, url } from 'envalid';
+import { bool, cleanEnv, EnvError, EnvMissingError, host, makeValidator, str, url } from 'envalid';
 
 /**
  * Every environment variable the subgraph reads, parsed and validated once at
@@ -120,6 +120,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       BULKHEAD_QUEUE: nonNegativeInt({ default: 1024 }),
       REDIS_URL: url({ default: undefined }),
       ROUTER_SECRET: str({ default: undefined }),
+      SANDBOX: bool({ default: false }),
       CORS_ORIGINS: origins({ default: [] }),
       QUERY_MAX_DEPTH: positiveInt({ default: 12 }),
       QUERY_MAX_COST: positiveInt({ default: 5000 }),
@@ -145,11 +146,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (env.PX_BASE_URL && !env.PX_TOKEN_URL) {
     throw new ConfigError('PX_TOKEN_URL: required when PX_BASE_URL is set');
   }
-  if (env.ROUTER_SECRET !== undefined && env.ROUTER_SECRET.length < 16) {
+  const routerSecret = env.ROUTER_SECRET === ROUTER_SECRET_OFF ? null : (env.ROUTER_SECRET ?? null);
+  if (routerSecret !== null && routerSecret.length < 16) {
     throw new ConfigError('ROUTER_SECRET: must be at least 16 characters');
   }
 
   const nodeEnv = env.NODE_ENV;
+  if (nodeEnv === 'production') refuseUnsafeProduction(env);
   return {
     port: env.PORT,
     host: env.HOST,
@@ -173,7 +176,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     breaker: { threshold: env.BREAKER_THRESHOLD, halfOpenSeconds: env.BREAKER_HALF_OPEN_S },
     bulkhead: { limit: env.BULKHEAD_LIMIT, queue: env.BULKHEAD_QUEUE },
     redisUrl: env.REDIS_URL ?? null,
-    routerSecret: env.ROUTER_SECRET ?? null,
+    routerSecret,
     corsOrigins: env.CORS_ORIGINS,
     limits: {
       maxDepth: env.QUERY_MAX_DEPTH,
@@ -183,6 +186,34 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       maxTokens: env.QUERY_MAX_TOKENS,
     },
   };
+}
+
+/** ROUTER_SECRET's value for "no secret required": the network keeps /graphql private. */
+const ROUTER_SECRET_OFF = 'off';
+
+/**
+ * Production never falls back to what is only safe on a laptop: the embedded
+ * sandboxes answer made-up orders, and an open /graphql takes orders from
+ * anyone who can reach it. Each needs an explicit opt-out.
+ */
+function refuseUnsafeProduction(env: {
+  DXP_BASE_URL?: string | undefined;
+  PX_BASE_URL?: string | undefined;
+  SANDBOX: boolean;
+  ROUTER_SECRET?: string | undefined;
+}): void {
+  for (const name of ['DXP_BASE_URL', 'PX_BASE_URL'] as const) {
+    if (env[name] === undefined && !env.SANDBOX) {
+      throw new ConfigError(
+        `${name}: required in production; SANDBOX=true starts the embedded sandbox instead (demos only)`,
+      );
+    }
+  }
+  if (env.ROUTER_SECRET === undefined) {
+    throw new ConfigError(
+      `ROUTER_SECRET: required in production; ROUTER_SECRET=${ROUTER_SECRET_OFF} if the network already keeps /graphql private`,
+    );
+  }
 }
 
 function credentialsFor(

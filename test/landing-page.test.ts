@@ -44,7 +44,7 @@ describe('the Apollo Sandbox landing page', () => {
   });
 
   it('serves no landing page in production', async () => {
-    const stack = await startTestStack({ NODE_ENV: 'production' });
+    const stack = await startTestStack({ NODE_ENV: 'production', ROUTER_SECRET: 'off' });
     try {
       const page = await openInBrowser(stack.graphqlUrl);
       expect(page.status).not.toBe(200);

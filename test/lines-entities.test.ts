@@ -6,7 +6,7 @@ interface EntityLine {
   businessId: string;
   msisdn: string;
   plan: { id: string };
-  addons: { id: string }[];
+  addons: { product: { id: string } }[];
 }
 
 const SEED = { businessId: 'PR', msisdn: '16654555678' };
@@ -18,22 +18,28 @@ const SEED_ENTITY: EntityLine = {
   ...SEED,
   plan: { id: 'PR_B2C_ULT_Extra_MB_Line' },
   addons: [
-    { id: 'PR_B2C_Liberty_Home_Roadside_Assistance' },
-    { id: 'PR_B2C_Mobile_IntRmg_Voice' },
-    { id: 'PR_B2C_Mobile_Pospaid_International_Calling_Voice' },
+    { product: { id: 'PR_B2C_Liberty_Home_Roadside_Assistance' } },
+    { product: { id: 'PR_B2C_Mobile_IntRmg_Voice' } },
+    { product: { id: 'PR_B2C_Mobile_Pospaid_International_Calling_Voice' } },
   ],
 };
 
 const PREPAID_ENTITY: EntityLine = {
   ...PREPAID,
   plan: { id: 'PR_B2C_PRE_Unlimited' },
-  addons: [{ id: 'PR_B2C_PRE_Data_Pass_5GB' }, { id: 'PR_B2C_PRE_Intl_Calling_Voice' }],
+  addons: [
+    { product: { id: 'PR_B2C_PRE_Data_Pass_5GB' } },
+    { product: { id: 'PR_B2C_PRE_Intl_Calling_Voice' } },
+  ],
 };
 
 const TT_ENTITY: EntityLine = {
   ...TT_LINE,
   plan: { id: 'TT_B2C_Flow_Mobile_Max' },
-  addons: [{ id: 'TT_B2C_Mobile_Intl_Calling' }, { id: 'TT_B2C_Mobile_Roaming_Pass' }],
+  addons: [
+    { product: { id: 'TT_B2C_Mobile_Intl_Calling' } },
+    { product: { id: 'TT_B2C_Mobile_Roaming_Pass' } },
+  ],
 };
 
 /** What a router sends to resolve MobileLine references: one `_entities` fetch. */

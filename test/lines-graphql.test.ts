@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_LINES_PER_QUERY } from '../resolvers/lines-query.js';
-import { startTestStack, type TestStack } from './helpers/app.js';
+import { graphql, startTestStack, type TestStack } from './helpers/app.js';
 import { dxpCallsDuring, queryLine, queryLines } from './helpers/lines.js';
 
 /**
@@ -15,8 +15,10 @@ const SEED_LINE = {
   plan: { id: 'PR_B2C_ULT_Extra_MB_Line', name: 'Liberty U-Pick Mobile Plus' },
   addons: [
     {
-      id: 'PR_B2C_Liberty_Home_Roadside_Assistance',
-      name: 'Liberty Home & Road Assistance',
+      product: {
+        id: 'PR_B2C_Liberty_Home_Roadside_Assistance',
+        name: 'Liberty Home & Road Assistance',
+      },
       prices: [
         {
           name: 'Liberty Home and Roadside Assistance $7.99',
@@ -26,8 +28,7 @@ const SEED_LINE = {
       ],
     },
     {
-      id: 'PR_B2C_Mobile_IntRmg_Voice',
-      name: 'Liberty International Passport',
+      product: { id: 'PR_B2C_Mobile_IntRmg_Voice', name: 'Liberty International Passport' },
       prices: [
         {
           name: 'Day Pass Roaming',
@@ -37,8 +38,10 @@ const SEED_LINE = {
       ],
     },
     {
-      id: 'PR_B2C_Mobile_Pospaid_International_Calling_Voice',
-      name: 'International Calling',
+      product: {
+        id: 'PR_B2C_Mobile_Pospaid_International_Calling_Voice',
+        name: 'International Calling',
+      },
       prices: [
         {
           name: 'Calling $15',
@@ -76,8 +79,7 @@ describe('Query.mobileLine over HTTP: the fixture lines mapped', () => {
       plan: { id: 'PR_B2C_PRE_Unlimited', name: 'Liberty Prepago Ilimitado' },
       addons: [
         {
-          id: 'PR_B2C_PRE_Data_Pass_5GB',
-          name: 'Liberty Data Pass 5GB',
+          product: { id: 'PR_B2C_PRE_Data_Pass_5GB', name: 'Liberty Data Pass 5GB' },
           prices: [
             {
               name: 'Data Pass 5GB $10',
@@ -87,8 +89,7 @@ describe('Query.mobileLine over HTTP: the fixture lines mapped', () => {
           ],
         },
         {
-          id: 'PR_B2C_PRE_Intl_Calling_Voice',
-          name: 'International Calling Prepaid',
+          product: { id: 'PR_B2C_PRE_Intl_Calling_Voice', name: 'International Calling Prepaid' },
           prices: [
             {
               name: 'Calling $5',
@@ -103,8 +104,11 @@ describe('Query.mobileLine over HTTP: the fixture lines mapped', () => {
 
   it('answers several prices of one add-on in order, keeping cents', async () => {
     const { line } = await queryLine(stack, 'PR', '17875550102');
-    const addons = line['addons'] as { id: string; prices: { dutyFreeAmount: unknown }[] }[];
-    expect(addons.map((addon) => addon.id)).toEqual([
+    const addons = line['addons'] as {
+      product: { id: string };
+      prices: { dutyFreeAmount: unknown }[];
+    }[];
+    expect(addons.map((addon) => addon.product.id)).toEqual([
       'PR_B2C_Mobile_IntRmg_Voice',
       'PR_B2C_Mobile_Device_Protection',
     ]);
@@ -131,7 +135,7 @@ describe('Query.mobileLine over HTTP: the fixture lines mapped', () => {
       __typename: 'MobileLine',
       planType: null,
       plan: { id: 'PR_B2B_Business_Line', name: 'Liberty Business Mobile' },
-      addons: [{ id: 'PR_B2B_Mobile_Hotspot' }],
+      addons: [{ product: { id: 'PR_B2B_Mobile_Hotspot' } }],
     });
   });
 
@@ -209,6 +213,31 @@ describe('Query.mobileLines over HTTP', () => {
     expect(lines[1]).toEqual(SEED_LINE);
     expect(lines[4]).toEqual(SEED_LINE);
     expect(lines[0]).toEqual(lines[2]);
+  });
+
+  it('answers an add-on product two lines share with each line its own prices, and no add-on id', async () => {
+    const shared = 'PR_B2C_Mobile_IntRmg_Voice';
+    const result = await queryLines(stack, 'PR', ['16654555678', '17875550102']);
+    expect(result.body.errors).toBeUndefined();
+    const amountsOfShared = (result.body.data?.mobileLines ?? []).map((line) =>
+      (
+        line['addons'] as {
+          product: { id: string };
+          prices: { dutyFreeAmount: { amount: string } }[];
+        }[]
+      )
+        .filter((addon) => addon.product.id === shared)
+        .flatMap((addon) => addon.prices.map((price) => price.dutyFreeAmount.amount)),
+    );
+    expect(amountsOfShared).toEqual([['0.00'], ['10.00', '40.00']]);
+
+    // An id on Addon is what let a normalized client cache merge the two: it is gone.
+    const withId = await graphql(
+      stack.graphqlUrl,
+      '{ mobileLine(businessId: "PR", msisdn: "16654555678") { ... on MobileLine { addons { id } } } }',
+    );
+    expect(withId.status).toBe(400);
+    expect(withId.body.errors?.[0]?.message).toBe('Cannot query field "id" on type "Addon".');
   });
 
   it('answers a failing line its own error without failing the good ones', async () => {

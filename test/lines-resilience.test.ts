@@ -153,7 +153,9 @@ describe('one operation, many lines', () => {
               __typename
               ... on MobileLine {
                 addons {
-                  id
+                  product {
+                    id
+                  }
                 }
               }
             }

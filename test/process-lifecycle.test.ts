@@ -178,7 +178,9 @@ describe('the subgraph process', { timeout: 60_000 }, () => {
                     id
                   }
                   addons {
-                    id
+                    product {
+                      id
+                    }
                   }
                 }
               }
@@ -191,9 +193,9 @@ describe('the subgraph process', { timeout: 60_000 }, () => {
           planType: 'POSTPAID',
           plan: { id: 'PR_B2C_ULT_Extra_MB_Line' },
           addons: [
-            { id: 'PR_B2C_Liberty_Home_Roadside_Assistance' },
-            { id: 'PR_B2C_Mobile_IntRmg_Voice' },
-            { id: 'PR_B2C_Mobile_Pospaid_International_Calling_Voice' },
+            { product: { id: 'PR_B2C_Liberty_Home_Roadside_Assistance' } },
+            { product: { id: 'PR_B2C_Mobile_IntRmg_Voice' } },
+            { product: { id: 'PR_B2C_Mobile_Pospaid_International_Calling_Voice' } },
           ],
         });
         await subgraph.stop();

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ROUTER_SECRET_HEADER } from '../src/http/router-secret.js';
 import { DXP_PRODUCT_ORDER_PATH } from '../src/sandbox/dxp/server.js';
+import { PX_ROUTES } from '../src/sandbox/px/server.js';
 import { graphql, startTestStack, type GraphQLResponse, type TestStack } from './helpers/app.js';
 import { ORDER } from './helpers/px-operations.js';
+import { startSandboxes, type Sandboxes } from './helpers/sandbox-env.js';
+import { runSubgraphProcessToExit, startSubgraphProcess } from './helpers/subgraph-process.js';
 
 /** Limits set to numbers no message would carry by chance. */
 const LIMITS = {
@@ -12,6 +16,9 @@ const LIMITS = {
   QUERY_MAX_COST: '97',
 };
 const LINE_ROUTE = `GET ${DXP_PRODUCT_ORDER_PATH}`;
+
+/** Production in front of the sandboxes the test stack starts, with /graphql open to the tests. */
+const PRODUCTION = { NODE_ENV: 'production', ROUTER_SECRET: 'off' };
 
 const MISSPELT_FIELD = `{ mobileLin(businessId: "PR", msisdn: "16654555678") { __typename } }`;
 
@@ -28,7 +35,7 @@ describe('production mode (NODE_ENV=production) over HTTP', () => {
   let development: TestStack;
   beforeAll(async () => {
     [production, development] = await Promise.all([
-      startTestStack({ NODE_ENV: 'production' }),
+      startTestStack(PRODUCTION),
       startTestStack({ NODE_ENV: 'development' }),
     ]);
   });
@@ -151,7 +158,7 @@ describe('production mode (NODE_ENV=production) over HTTP', () => {
     // Nothing listens on tcpmux's port on a loopback.
     const password = 'journal-store-password-never-shown';
     const storeDown = await startTestStack({
-      NODE_ENV: 'production',
+      ...PRODUCTION,
       REDIS_URL: `redis://ordering:${password}@127.0.0.1:1/0`,
     });
     try {
@@ -183,7 +190,7 @@ describe('production mode (NODE_ENV=production) over HTTP', () => {
   });
 
   it('refuses operations over each limit without revealing the configured number', async () => {
-    const limited = await startTestStack({ NODE_ENV: 'production', ...LIMITS });
+    const limited = await startTestStack({ ...PRODUCTION, ...LIMITS });
     const line = 'mobileLine(businessId: "PR", msisdn: "16654555678")';
     const aliased = Array.from({ length: 8 }, (_, index) => `l${index}: ${line} { __typename }`);
     const operations: Record<keyof typeof LIMITS, { query: string; refusal: RegExp }> = {
@@ -227,3 +234,105 @@ describe('production mode (NODE_ENV=production) over HTTP', () => {
     }
   });
 });
+
+// Each test starts the entry point as a process through tsx: seconds on a shared machine.
+describe(
+  'production start-up (NODE_ENV=production npm start) refuses what is only safe on a laptop',
+  { timeout: 60_000 },
+  () => {
+    const SECRET = 'production-start-up-secret';
+    const SEED_LINE = `{ mobileLine(businessId: "PR", msisdn: "16654555678") { __typename } }`;
+    let sandboxes: Sandboxes;
+    beforeAll(async () => {
+      sandboxes = await startSandboxes();
+    });
+    afterAll(() => sandboxes.close());
+
+    /** The configured upstreams, or one of them left out. */
+    const upstreams = (without?: 'DXP' | 'PX') =>
+      Object.fromEntries(
+        Object.entries(sandboxes.env()).filter(([name]) => !name.startsWith(`${without}_`)),
+      );
+
+    it.each([
+      {
+        given: 'Px only',
+        missing: 'DXP_BASE_URL',
+        env: () => ({ ROUTER_SECRET: SECRET, ...upstreams('DXP') }),
+      },
+      {
+        given: 'dxp-ux only',
+        missing: 'PX_BASE_URL',
+        env: () => ({ ROUTER_SECRET: SECRET, ...upstreams('PX') }),
+      },
+      { given: 'no upstream', missing: 'DXP_BASE_URL', env: () => ({ ROUTER_SECRET: SECRET }) },
+      { given: 'both upstreams', missing: 'ROUTER_SECRET', env: () => upstreams() },
+    ])(
+      'given $given but no $missing: exits non-zero with one line naming it, having started nothing',
+      async ({ missing, env }) => {
+        const result = await runSubgraphProcessToExit({ NODE_ENV: 'production', ...env() });
+        expect(result.code).toBe(78);
+        const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
+        expect(lines).toEqual([
+          expect.stringMatching(
+            new RegExp(`^Configuration error: ${missing}: required in production`),
+          ),
+        ]);
+        expect(lines[0]).toContain(
+          missing === 'ROUTER_SECRET' ? 'ROUTER_SECRET=off' : 'SANDBOX=true',
+        );
+        // No log line at all: no sandbox started, nothing listened.
+        expect(result.stdout).toBe('');
+        expect(sandboxes.dxp.callCount(LINE_ROUTE) + sandboxes.px.callCount(PX_ROUTES.token)).toBe(
+          0,
+        );
+      },
+    );
+
+    it('starts on the embedded sandboxes with SANDBOX=true, says so, and still requires the router secret', async () => {
+      const subgraph = await startSubgraphProcess({
+        NODE_ENV: 'production',
+        SANDBOX: 'true',
+        ROUTER_SECRET: SECRET,
+      });
+      try {
+        const messages = subgraph.records().map((record) => String(record['msg']));
+        expect(messages).toContain('DXP_BASE_URL not set: started the embedded dxp-ux sandbox');
+        expect(messages).toContain('PX_BASE_URL not set: started the embedded Px sandbox');
+        expect(messages).toContain(
+          'SANDBOX=true: production is answering from the embedded sandboxes (made-up data)',
+        );
+        expect((await graphql(subgraph.graphqlUrl, SEED_LINE)).status).toBe(401);
+        const answered = await graphql(
+          subgraph.graphqlUrl,
+          SEED_LINE,
+          {},
+          {
+            [ROUTER_SECRET_HEADER]: SECRET,
+          },
+        );
+        expect(answered.body).toEqual({ data: { mobileLine: { __typename: 'MobileLine' } } });
+      } finally {
+        await subgraph.stop();
+      }
+    });
+
+    it('starts with ROUTER_SECRET=off on real upstreams and answers without Router-Authorization', async () => {
+      const subgraph = await startSubgraphProcess({
+        NODE_ENV: 'production',
+        ROUTER_SECRET: 'off',
+        ...upstreams(),
+      });
+      try {
+        const messages = subgraph.records().map((record) => String(record['msg']));
+        expect(messages.some((message) => message.includes('sandbox'))).toBe(false);
+        const before = sandboxes.dxp.callCount(LINE_ROUTE);
+        const answered = await graphql(subgraph.graphqlUrl, SEED_LINE);
+        expect(answered.body).toEqual({ data: { mobileLine: { __typename: 'MobileLine' } } });
+        expect(sandboxes.dxp.callCount(LINE_ROUTE)).toBe(before + 1);
+      } finally {
+        await subgraph.stop();
+      }
+    });
+  },
+);

@@ -13,7 +13,7 @@ import { graphql, startTestStack, type GraphQLResponse, type TestStack } from '.
 const REPRESENTATIONS = 50;
 
 const SENT_BY_HAND_FOR_MOBILE_LINE =
-  'query($representations:[_Any!]!){_entities(representations:$representations){...on MobileLine{businessId msisdn planType plan{id name} addons{id name prices{name description dutyFreeAmount{amount currency}}}}}}';
+  'query($representations:[_Any!]!){_entities(representations:$representations){...on MobileLine{businessId msisdn planType plan{id name} addons{product{id name} prices{name description dutyFreeAmount{amount currency}}}}}}';
 
 const FIXTURE_LINES = ['16654555678', '17875550101', '17875550102'];
 
@@ -66,7 +66,7 @@ const ATTACKS: Record<string, string> = {
   'an expensive list, multiplied through fragment spreads': `
     query { mobileLines(businessId: "PR", msisdns: ["16654555678"]) { ...L } }
     fragment L on MobileLine { ${repeat(600, () => '...A')} }
-    fragment A on MobileLine { plan { id name } addons { id name prices { name description dutyFreeAmount { amount currency } } } }`,
+    fragment A on MobileLine { plan { id name } addons { product { id name } prices { name description dutyFreeAmount { amount currency } } } }`,
 };
 
 describe('query limits', () => {

@@ -28,15 +28,17 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** An add-on compatible with a line's plan; prices are specific to that line. */
+/**
+ * An add-on as offered on one line: the product it sells and its prices for that
+ * line's plan. It has no identity of its own (the same product can carry other
+ * prices on another line), so client caches keep it inside its line.
+ */
 export type Addon = {
   __typename?: 'Addon';
-  /** The add-on's catalog id. */
-  id: Scalars['ID']['output'];
-  /** The add-on's name as sold. */
-  name: Scalars['String']['output'];
   /** What the add-on costs on this line. */
   prices: Array<ItemPrice>;
+  /** The product the add-on sells, e.g. PR_B2C_Mobile_IntRmg_Voice (keyed by id). */
+  product: Product;
 };
 
 /** A charge the customer agrees to. */
@@ -807,12 +809,12 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Addon: ResolverTypeWrapper<DxpAddonItem>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   BusinessId: ResolverTypeWrapper<Scalars['BusinessId']['output']>;
   Charge: ResolverTypeWrapper<PxCharge>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ChargeRecurrence: ChargeRecurrence;
   CompleteOrderInput: CompleteOrderInput;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CompleteOrderResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CompleteOrderResult']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -866,11 +868,11 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Addon: DxpAddonItem;
-  ID: Scalars['ID']['output'];
-  String: Scalars['String']['output'];
   BusinessId: Scalars['BusinessId']['output'];
   Charge: PxCharge;
+  String: Scalars['String']['output'];
   CompleteOrderInput: CompleteOrderInput;
+  ID: Scalars['ID']['output'];
   Boolean: Scalars['Boolean']['output'];
   CompleteOrderResult: ResolversUnionTypes<ResolversParentTypes>['CompleteOrderResult'];
   DateTime: Scalars['DateTime']['output'];
@@ -916,9 +918,8 @@ export type ResolversParentTypes = ResolversObject<{
 }>;
 
 export type AddonResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Addon'] = ResolversParentTypes['Addon']> = ResolversObject<{
-  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   prices?: Resolver<Array<ResolversTypes['ItemPrice']>, ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
 }>;
 
 export interface BusinessIdScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['BusinessId'], any> {

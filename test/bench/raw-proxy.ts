@@ -70,8 +70,7 @@ async function line(businessId: string, msisdn: string, correlationId: string) {
     planType: /postpaid/i.test(note) ? 'POSTPAID' : /prepaid/i.test(note) ? 'PREPAID' : null,
     plan: { id: plan.product.id, name: plan.product.name },
     addons: (plan.productOrderItem ?? []).map((addon) => ({
-      id: addon.product.id,
-      name: addon.product.name,
+      product: { id: addon.product.id, name: addon.product.name },
       prices: addon.itemPrice.map((price) => ({
         name: price.name,
         description: price.description ?? null,

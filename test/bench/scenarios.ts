@@ -26,7 +26,7 @@ export interface Scenario {
 const LINE_FIELDS = `
   planType
   plan { id name }
-  addons { id name prices { name description dutyFreeAmount { amount currency } } }`;
+  addons { product { id name } prices { name description dutyFreeAmount { amount currency } } }`;
 
 const LINE_RESULT = `__typename
   ... on MobileLine { businessId msisdn ${LINE_FIELDS} }

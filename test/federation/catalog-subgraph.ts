@@ -52,7 +52,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   },
 ];
 
-/** An example catalog subgraph: it owns Product and Addon; the ordering subgraph only references them. */
+/** An example catalog subgraph: it owns Product; the ordering subgraph only references it. */
 export function startCatalogSubgraph(port = 0): Promise<RunningSubgraph> {
   const byId = new Map(CATALOG.map((entry) => [entry.id, entry]));
   const lookUp = ({ id }: { id: string }) => byId.get(id) ?? null;
@@ -61,7 +61,6 @@ export function startCatalogSubgraph(port = 0): Promise<RunningSubgraph> {
     {
       Query: { product: (_root: unknown, args: { id: string }) => lookUp(args) },
       Product: { __resolveReference: lookUp },
-      Addon: { __resolveReference: lookUp },
     },
     port,
   );

@@ -31,7 +31,7 @@ describe('composition of this subgraph with the example subgraphs', () => {
       for (const [name, url] of Object.entries(EXAMPLE_ROUTING_URLS)) {
         expect(supergraph).toContain(`@join__graph(name: "${name}", url: "${url}")`);
       }
-      // The router plans MobileLine and Order fetches to ordering, Product and Addon to catalog.
+      // The router plans MobileLine and Order fetches to ordering, Product to catalog.
       expect(supergraph).toContain('@join__type(graph: ORDERING, key: "businessId msisdn")');
       expect(supergraph).toContain('@join__type(graph: CATALOG, key: "id")');
     } finally {

@@ -20,7 +20,7 @@ const CUSTOMER_LINES = `query CustomerLines {
     lines {
       msisdn planType
       plan { id name description }
-      addons { id name description prices { name dutyFreeAmount { amount currency } } }
+      addons { product { id name description } prices { name dutyFreeAmount { amount currency } } }
     }
   }
 }`;
@@ -134,9 +134,11 @@ describe('@apollo/gateway serving the composed supergraph, in front of the subgr
       },
       addons: expect.arrayContaining([
         {
-          id: 'PR_B2C_Mobile_Pospaid_International_Calling_Voice',
-          name: 'International Calling',
-          description: 'Calls to international numbers from a postpaid line.',
+          product: {
+            id: 'PR_B2C_Mobile_Pospaid_International_Calling_Voice',
+            name: 'International Calling',
+            description: 'Calls to international numbers from a postpaid line.',
+          },
           prices: [{ name: 'Calling $15', dutyFreeAmount: { amount: '15.00', currency: 'USD' } }],
         },
       ]) as unknown,
@@ -155,8 +157,8 @@ describe('@apollo/gateway serving the composed supergraph, in front of the subgr
     ]);
     // A line dxp-ux does not know is a null entity, not an error for the whole batch.
     expect(lines[1]).toEqual([seedLine, null]);
-    const seedAddons = (lines[0]?.[0] as { addons: { id: string }[] }).addons;
-    expect(seedAddons.map((addon) => addon.id)).toEqual(SEED_ADDON_IDS);
+    const seedAddons = (lines[0]?.[0] as { addons: { product: { id: string } }[] }).addons;
+    expect(seedAddons.map((addon) => addon.product.id)).toEqual(SEED_ADDON_IDS);
 
     // Four references in one _entities fetch; three distinct lines, three dxp-ux calls.
     expect(fetches).toHaveLength(1);

@@ -41,7 +41,7 @@ const REFERENCING_SUBGRAPH = parse(`
 const SALE_QUERIES = {
   MobileLine: `{ sale(id: "S-1") { lines {
       businessId msisdn planType plan { id name }
-      addons { id name prices { name description dutyFreeAmount { amount currency } } } } } }`,
+      addons { product { id name } prices { name description dutyFreeAmount { amount currency } } } } } }`,
   Order: `{ sale(id: "S-1") { orders {
       partnerId partnerOrderId transactionId orderNumber status submittedAt
       items { product { id name } quantity charges { name recurrence amount { amount currency } } }

@@ -11,7 +11,7 @@ const LINE_RESULT_SELECTION = `
     msisdn
     planType
     plan { id name }
-    addons { id name prices { name description dutyFreeAmount { amount currency } } }
+    addons { product { id name } prices { name description dutyFreeAmount { amount currency } } }
   }
   ... on Error { code message upstreamCode transactionId }
   ... on LineNotFoundError { msisdn }
@@ -30,7 +30,7 @@ export const MOBILE_LINES = `query MobileLines($businessId: BusinessId!, $msisdn
 
 /** The operation a router sends to resolve MobileLine references. */
 export const MOBILE_LINE_ENTITIES =
-  'query($r:[_Any!]!){_entities(representations:$r){... on MobileLine{businessId msisdn plan{id} addons{id}}}}';
+  'query($r:[_Any!]!){_entities(representations:$r){... on MobileLine{businessId msisdn plan{id} addons{product{id}}}}}';
 
 /** One answer of MobileLineResult as the selection above reads it. */
 export interface LineResult {

@@ -1,5 +1,9 @@
-import { DXP_SANDBOX_CREDENTIALS } from '../../src/sandbox/dxp/server.js';
-import { PX_SANDBOX_CREDENTIALS } from '../../src/sandbox/px/server.js';
+import { DXP_SANDBOX_CREDENTIALS, startDxpSandbox } from '../../src/sandbox/dxp/server.js';
+import {
+  PX_SANDBOX_CREDENTIALS,
+  startPxSandbox,
+  type PxSandboxHandle,
+} from '../../src/sandbox/px/server.js';
 import type { SandboxHandle } from '../../src/sandbox/sandbox-server.js';
 
 /** The environment that points a subgraph at sandboxes a test started, with their public credentials. */
@@ -12,5 +16,26 @@ export function sandboxEnv(dxp: SandboxHandle, px: SandboxHandle): Record<string
     PX_TOKEN_URL: `${px.url}/oauth/token`,
     PX_CLIENT_ID: PX_SANDBOX_CREDENTIALS.clientId,
     PX_CLIENT_SECRET: PX_SANDBOX_CREDENTIALS.clientSecret,
+  };
+}
+
+export interface Sandboxes {
+  dxp: SandboxHandle;
+  px: PxSandboxHandle;
+  /** The environment that points a subgraph process at them. */
+  env(): Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** Both sandboxes on free loopback ports, for subgraphs a test starts as processes. */
+export async function startSandboxes(): Promise<Sandboxes> {
+  const [dxp, px] = await Promise.all([startDxpSandbox(), startPxSandbox()]);
+  return {
+    dxp,
+    px,
+    env: () => sandboxEnv(dxp, px),
+    close: async () => {
+      await Promise.all([dxp.close(), px.close()]);
+    },
   };
 }

@@ -47,7 +47,7 @@ const COMPLETE = `mutation Complete($input: CompleteOrderInput!) {
     ... on Error { code }
   } }`;
 const LINE = `query Line($msisdn: Msisdn!) {
-  mobileLine(businessId: "PR", msisdn: $msisdn) { __typename ... on MobileLine { plan { id } addons { id } } } }`;
+  mobileLine(businessId: "PR", msisdn: $msisdn) { __typename ... on MobileLine { plan { id } addons { product { id } } } } }`;
 const ORDER = `query Order($partnerId: ID!, $id: ID!) { order(partnerId: $partnerId, partnerOrderId: $id) { partnerId partnerOrderId orderNumber } }`;
 
 interface OrderKey {

@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL('../..', import.meta.url)),
     include: ['test/load/**/*.test.ts'],
+    setupFiles: ['test/setup/vitest-setup.ts'],
     pool: 'forks',
     execArgv: ['--expose-gc'],
     testTimeout: 120_000,

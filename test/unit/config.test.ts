@@ -7,6 +7,14 @@ const REAL_DXP = {
   DXP_CLIENT_SECRET: 'hunter2-secret',
 };
 
+const REAL_PX = {
+  PX_BASE_URL: 'https://px.example',
+  PX_TOKEN_URL: 'https://px.example/oauth/token',
+  PX_CLIENT_ID: 'px-id',
+  PX_CLIENT_SECRET: 'px-secret',
+};
+const PRODUCTION_SECRET = { NODE_ENV: 'production', ROUTER_SECRET: 'a-router-secret-of-24-ch' };
+
 describe('loadConfig', () => {
   it('defaults to the embedded sandboxes on 127.0.0.1:4001 in development', () => {
     const config = loadConfig({});
@@ -34,6 +42,7 @@ describe('loadConfig', () => {
       PX_CLIENT_ID: 'px-id',
       PX_CLIENT_SECRET: 'px-secret',
       NODE_ENV: 'production',
+      ROUTER_SECRET: 'a-router-secret-of-24-ch',
       ADDONS_CACHE_TTL_S: '0',
     });
     expect(config.dxp).toMatchObject({
@@ -71,6 +80,20 @@ describe('loadConfig', () => {
     [{ BULKHEAD_QUEUE: '-1' }, /^BULKHEAD_QUEUE: /],
     [{ REDIS_URL: 'redis server' }, /^REDIS_URL: /],
     [{ ROUTER_SECRET: 'short' }, /^ROUTER_SECRET: must be at least 16 characters$/],
+    [{ SANDBOX: 'maybe' }, /^SANDBOX: /],
+    [
+      { ...PRODUCTION_SECRET, ...REAL_PX },
+      /^DXP_BASE_URL: required in production; SANDBOX=true starts the embedded sandbox instead/,
+    ],
+    [
+      { ...PRODUCTION_SECRET, ...REAL_DXP },
+      /^PX_BASE_URL: required in production; SANDBOX=true starts the embedded sandbox instead/,
+    ],
+    [
+      { NODE_ENV: 'production', ...REAL_DXP, ...REAL_PX },
+      /^ROUTER_SECRET: required in production; ROUTER_SECRET=off if/,
+    ],
+    [{ NODE_ENV: 'production', SANDBOX: 'true' }, /^ROUTER_SECRET: required in production/],
     [{ CORS_ORIGINS: '*' }, /^CORS_ORIGINS: /],
     [{ QUERY_MAX_DEPTH: '0' }, /^QUERY_MAX_DEPTH: /],
   ])('refuses %o with one line naming the variable', (env, expected) => {
@@ -84,6 +107,29 @@ describe('loadConfig', () => {
     const message = (error as ConfigError).message;
     expect(message).toMatch(expected);
     expect(message).not.toContain('\n');
+  });
+
+  it('starts production on real upstreams with a router secret, or on the sandboxes and without one only when told to', () => {
+    expect(loadConfig({ ...PRODUCTION_SECRET, ...REAL_DXP, ...REAL_PX })).toMatchObject({
+      isProduction: true,
+      routerSecret: PRODUCTION_SECRET.ROUTER_SECRET,
+      dxp: { baseUrl: 'https://dxp.example' },
+      px: { baseUrl: 'https://px.example' },
+    });
+    expect(loadConfig({ ...PRODUCTION_SECRET, SANDBOX: 'true' })).toMatchObject({
+      isProduction: true,
+      dxp: { baseUrl: null },
+      px: { baseUrl: null },
+    });
+    expect(
+      loadConfig({ NODE_ENV: 'production', ROUTER_SECRET: 'off', ...REAL_DXP, ...REAL_PX }),
+    ).toMatchObject({ isProduction: true, routerSecret: null });
+    // Development needs neither: npm start runs on the sandboxes with an open /graphql.
+    expect(loadConfig({ ROUTER_SECRET: 'off' }).routerSecret).toBeNull();
+    expect(loadConfig({ NODE_ENV: 'development' })).toMatchObject({
+      routerSecret: null,
+      dxp: { baseUrl: null },
+    });
   });
 
   it('never echoes a value it refuses, which may be a secret', () => {
