@@ -21,6 +21,7 @@ import {
   maskedInternalMessage,
 } from './plugins/error-masking.js';
 import { landingPagePlugin } from './plugins/landing-page.js';
+import { fanOutLimitsPlugin } from './plugins/fan-out-limits.js';
 import { hideTokenLimit, queryLimits } from './plugins/limits.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
 import { buildSchema } from './schema.js';
@@ -82,6 +83,7 @@ export async function createServer({
       ApolloServerPluginCacheControlDisabled(),
       metricsPlugin(metrics),
       correlationErrorsPlugin(),
+      fanOutLimitsPlugin({ maxRepresentations: config.limits.maxRepresentations }),
     ],
   });
   await apollo.start();
