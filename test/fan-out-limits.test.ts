@@ -61,13 +61,21 @@ describe('how far one operation may fan out, refused whole before anything runs'
     const { result, calls } = await dxpCallsDuring(stack, () =>
       graphql(
         stack.graphqlUrl,
-        `query Mixed($r: [_Any!]!, $msisdns: [Msisdn!]!) {
-          ...Lines
-          _entities(representations: $r) { ... on MobileLine { msisdn } }
-        }
-        fragment Lines on Query {
-          mobileLines(businessId: "PR", msisdns: $msisdns) { __typename }
-        }`,
+        `
+          query Mixed($r: [_Any!]!, $msisdns: [Msisdn!]!) {
+            ...Lines
+            _entities(representations: $r) {
+              ... on MobileLine {
+                msisdn
+              }
+            }
+          }
+          fragment Lines on Query {
+            mobileLines(businessId: "PR", msisdns: $msisdns) {
+              __typename
+            }
+          }
+        `,
         { r: references, msisdns },
       ),
     );
@@ -77,10 +85,18 @@ describe('how far one operation may fan out, refused whole before anything runs'
     const within = await dxpCallsDuring(stack, () =>
       graphql(
         stack.graphqlUrl,
-        `query Mixed($r: [_Any!]!) {
-          _entities(representations: $r) { ... on MobileLine { msisdn } }
-          one: mobileLine(businessId: "PR", msisdn: "16654555678") { __typename }
-        }`,
+        `
+          query Mixed($r: [_Any!]!) {
+            _entities(representations: $r) {
+              ... on MobileLine {
+                msisdn
+              }
+            }
+            one: mobileLine(businessId: "PR", msisdn: "16654555678") {
+              __typename
+            }
+          }
+        `,
         { r: distinctLines(MAX_LINES_PER_OPERATION - 1) },
       ),
     );
