@@ -34,7 +34,8 @@ export function createRedisConnection(
     // timeout), so a request at start-up is not refused for a connection
     // still being made. After that a lost connection fails them at once
     // (below), and the commands it had not answered are not sent again: a
-    // claim or a record must not land after its request has answered.
+    // claim or a record must not land after its request has answered. A
+    // failed connection attempt fails whatever waits (no retry per command).
     enableOfflineQueue: true,
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 0,
