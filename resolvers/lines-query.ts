@@ -1,15 +1,7 @@
-import { GraphQLError } from 'graphql';
 import { isTypedError, resultOrTypedError, type TypedErrorResult } from '../src/errors.js';
 import type { QueryResolvers, ResolversTypes } from '../src/generated/resolvers-types.js';
 import type { MobileLineRecord } from '../src/upstreams/dxp/types.js';
 import { unionMember } from './union-member.js';
-
-/**
- * The schema's promise for mobileLines: more is refused whole, never
- * truncated. The limit is per operation, so aliases of mobileLines cannot
- * multiply it into hundreds of upstream reads.
- */
-export const MAX_LINES_PER_QUERY = 50;
 
 type MobileLineResult = Awaited<ResolversTypes['MobileLineResult']>;
 
@@ -22,15 +14,9 @@ export const mobileLine: QueryResolvers['mobileLine'] = async (
 export const mobileLines: QueryResolvers['mobileLines'] = async (
   _parent,
   { businessId, msisdns },
-  { loaders, linesAsked },
+  { loaders },
 ) => {
-  // Root fields start one after the other, so this check runs before any sibling's reads.
-  if (linesAsked.count + msisdns.length > MAX_LINES_PER_QUERY) {
-    throw new GraphQLError(`msisdns: at most ${MAX_LINES_PER_QUERY} lines per query`, {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
-  }
-  linesAsked.count += msisdns.length;
+  // How many lines an operation may ask for is checked before it runs (src/plugins/fan-out-limits.ts).
   const lines = await loaders.lineByKey.loadMany(msisdns.map((msisdn) => ({ businessId, msisdn })));
   return lines.map((line) => {
     if (isTypedError(line)) return lineResult(line.result);

@@ -34,6 +34,10 @@ export interface Config {
   /** Per upstream: calls in flight at once (also its connection pool's size), and calls that may wait. */
   bulkhead: { limit: number; queue: number };
   redisUrl: string | null;
+  /** How long one Redis command may take before it fails (the cache then misses, the journal refuses). */
+  redisTimeoutMs: number;
+  /** How long a request's headers and body may take to arrive. */
+  httpRequestTimeoutMs: number;
   routerSecret: string | null;
   corsOrigins: string[];
   limits: {
@@ -42,6 +46,8 @@ export interface Config {
     maxAliases: number;
     maxDirectives: number;
     maxTokens: number;
+    /** Representations one `_entities` request may carry. */
+    maxRepresentations: number;
   };
 }
 
@@ -119,6 +125,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       BULKHEAD_LIMIT: positiveInt({ default: 128 }),
       BULKHEAD_QUEUE: nonNegativeInt({ default: 1024 }),
       REDIS_URL: url({ default: undefined }),
+      REDIS_TIMEOUT_MS: positiveInt({ default: 500 }),
+      HTTP_REQUEST_TIMEOUT_MS: positiveInt({ default: 10000 }),
       ROUTER_SECRET: str({ default: undefined }),
       SANDBOX: bool({ default: false }),
       CORS_ORIGINS: origins({ default: [] }),
@@ -127,6 +135,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       QUERY_MAX_ALIASES: positiveInt({ default: 30 }),
       QUERY_MAX_DIRECTIVES: positiveInt({ default: 50 }),
       QUERY_MAX_TOKENS: positiveInt({ default: 5000 }),
+      MAX_REPRESENTATIONS: positiveInt({ default: 500 }),
     },
     { reporter: throwOneLine },
   );
@@ -176,6 +185,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     breaker: { threshold: env.BREAKER_THRESHOLD, halfOpenSeconds: env.BREAKER_HALF_OPEN_S },
     bulkhead: { limit: env.BULKHEAD_LIMIT, queue: env.BULKHEAD_QUEUE },
     redisUrl: env.REDIS_URL ?? null,
+    redisTimeoutMs: env.REDIS_TIMEOUT_MS,
+    httpRequestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
     routerSecret,
     corsOrigins: env.CORS_ORIGINS,
     limits: {
@@ -184,6 +195,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       maxAliases: env.QUERY_MAX_ALIASES,
       maxDirectives: env.QUERY_MAX_DIRECTIVES,
       maxTokens: env.QUERY_MAX_TOKENS,
+      maxRepresentations: env.MAX_REPRESENTATIONS,
     },
   };
 }

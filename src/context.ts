@@ -11,8 +11,6 @@ export interface RequestContext {
   call: CallContext;
   loaders: Loaders;
   services: Services;
-  /** Lines the operation's mobileLines fields asked for so far: aliases share one limit. */
-  linesAsked: { count: number };
 }
 
 export function createRequestContext(
@@ -30,6 +28,5 @@ export function createRequestContext(
     call,
     loaders: createLoaders(services, call),
     services,
-    linesAsked: { count: 0 },
   };
 }

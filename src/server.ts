@@ -12,6 +12,7 @@ import { readiness, type ReadinessCheck } from './health.js';
 import { createCors } from './http/cors.js';
 import { serveGraphQL } from './http/graphql-endpoint.js';
 import { HttpError } from './http/http-error.js';
+import { closeAfterAnswer } from './http/lingering-close.js';
 import { sendJson, sendRefusal } from './http/respond.js';
 import { ROUTER_SECRET_HEADER, createRouterSecretCheck } from './http/router-secret.js';
 import type { Logger } from './logger.js';
@@ -21,6 +22,7 @@ import {
   maskedInternalMessage,
 } from './plugins/error-masking.js';
 import { landingPagePlugin } from './plugins/landing-page.js';
+import { fanOutLimitsPlugin } from './plugins/fan-out-limits.js';
 import { hideTokenLimit, queryLimits } from './plugins/limits.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
 import { buildSchema } from './schema.js';
@@ -30,11 +32,20 @@ import type { Services } from './services.js';
 export const BODY_LIMIT_BYTES = 100 * 1024;
 
 /**
- * Longer than the idle timeout of the load balancers and routers in front
- * (60 s is common), so they close an idle connection before we do and never
- * send a request down one we are closing.
+ * How long an idle keep-alive connection stays open. A client must close an
+ * idle pooled connection before the server does, or it may send a request
+ * down one the server is closing and see a reset. So this is longer than the
+ * idle pools of what sits in front: Apollo Router (15 s; 5 s before 2.14),
+ * Hive Gateway and undici (4 s, and they also honour the `Keep-Alive:
+ * timeout=95` this sends), hyper's own default (90 s), and the 60 s of common
+ * load balancers. An idle socket costs a few kB; a reset costs a request.
  */
-const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+const KEEP_ALIVE_TIMEOUT_MS = 95_000;
+/**
+ * Node checks the header and request timeouts on this period (30 s by
+ * default), so a request could outlive its limit by up to that much.
+ */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 export interface ServerOptions {
   services: Services;
@@ -82,6 +93,7 @@ export async function createServer({
       ApolloServerPluginCacheControlDisabled(),
       metricsPlugin(metrics),
       correlationErrorsPlugin(),
+      fanOutLimitsPlugin({ maxRepresentations: config.limits.maxRepresentations }),
     ],
   });
   await apollo.start();
@@ -170,10 +182,11 @@ export async function createServer({
       if (!(error instanceof HttpError)) {
         requestLogger.error({ err: error }, 'unexpected error while serving a request');
       }
-      if (response.headersSent) {
+      if (response.headersSent || response.destroyed) {
         response.destroy();
         return;
       }
+      closeAfterAnswer(request, response);
       const refusal =
         error instanceof HttpError
           ? error
@@ -182,10 +195,21 @@ export async function createServer({
     }
   }
 
-  const httpServer = createHttpServer((request, response) => {
-    void serve(request, response);
-  });
-  httpServer.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  const httpServer = createHttpServer(
+    {
+      // Headers and body must arrive within HTTP_REQUEST_TIMEOUT_MS: a router
+      // sends a request at once, so only a slow or hostile client is cut
+      // off (408), instead of holding a connection for Node's default 300 s.
+      // Once the request has arrived, answering it is the deadline's business.
+      headersTimeout: config.httpRequestTimeoutMs,
+      requestTimeout: config.httpRequestTimeoutMs,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    },
+    (request, response) => {
+      void serve(request, response);
+    },
+  );
 
   return {
     listen: (host, port) =>

@@ -123,7 +123,9 @@ function createStores(config: Config, logger: Logger, metrics: Metrics): Stores 
       close: () => Promise.resolve(),
     };
   }
-  const redis = createRedisConnection(config.redisUrl, logger);
+  const redis = createRedisConnection(config.redisUrl, logger, {
+    commandTimeoutMs: config.redisTimeoutMs,
+  });
   logger.info(
     { redis: redisTarget(config.redisUrl) },
     'REDIS_URL set: the order journal and the line cache are shared through Redis',

@@ -121,7 +121,7 @@ describe('bad input, generated', () => {
     expectNoServerError(response);
     expect(upstreamCalls() - before).toBe(0);
     if (expected === 'request error') {
-      // A 4xx, or a 200 whose only errors are the client's (mobileLines over 50 refuses in the resolver).
+      // A 4xx, or a 200 whose only errors are the client's.
       if (response.status >= 400) return;
       expect(response.body.errors?.length).toBeGreaterThan(0);
       for (const error of response.body.errors ?? []) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LINES_PER_QUERY } from '../resolvers/lines-query.js';
+import { MAX_LINES_PER_OPERATION } from '../src/plugins/fan-out-limits.js';
 import { graphql, startTestStack, type TestStack } from './helpers/app.js';
 import { dxpCallsDuring, queryLine, queryLines } from './helpers/lines.js';
 
@@ -267,9 +267,9 @@ describe('Query.mobileLines over HTTP', () => {
     expect(result.body.data?.mobileLines).toEqual([]);
   });
 
-  it(`answers ${MAX_LINES_PER_QUERY} distinct lines with one call each`, async () => {
+  it(`answers ${MAX_LINES_PER_OPERATION} distinct lines with one call each`, async () => {
     const asked = Array.from(
-      { length: MAX_LINES_PER_QUERY },
+      { length: MAX_LINES_PER_OPERATION },
       (_, index) => `1787556${String(index).padStart(4, '0')}`,
     );
     const { result, calls } = await dxpCallsDuring(stack, () => queryLines(stack, 'PR', asked));
@@ -277,19 +277,22 @@ describe('Query.mobileLines over HTTP', () => {
     const lines = result.body.data?.mobileLines ?? [];
     expect(lines.map((line) => line['msisdn'])).toEqual(asked);
     expect(new Set(lines.map((line) => line.__typename))).toEqual(new Set(['LineNotFoundError']));
-    expect(calls).toBe(MAX_LINES_PER_QUERY);
+    expect(calls).toBe(MAX_LINES_PER_OPERATION);
   });
 
-  it(`refuses ${MAX_LINES_PER_QUERY + 1} lines as a whole, before any upstream call`, async () => {
-    const asked = Array.from({ length: MAX_LINES_PER_QUERY + 1 }, () => '16654555678');
+  it(`refuses ${MAX_LINES_PER_OPERATION + 1} lines as a whole, before any upstream call`, async () => {
+    const asked = Array.from({ length: MAX_LINES_PER_OPERATION + 1 }, () => '16654555678');
     const { result, calls } = await dxpCallsDuring(stack, () => queryLines(stack, 'PR', asked));
     expect(calls).toBe(0);
-    expect(result.body.data?.mobileLines ?? null).toBeNull();
+    expect(result.status).toBe(400);
+    expect(result.body.data).toBeUndefined();
     expect(result.body.errors).toHaveLength(1);
     expect(result.body.errors?.[0]).toMatchObject({
-      message: `msisdns: at most ${MAX_LINES_PER_QUERY} lines per query`,
-      extensions: { code: 'BAD_USER_INPUT' },
+      extensions: { code: 'TOO_MANY_LINES' },
     });
+    expect(result.body.errors?.[0]?.message).toContain(
+      `At most ${MAX_LINES_PER_OPERATION} lines per operation`,
+    );
   });
 });
 

@@ -141,6 +141,45 @@ describe.skipIf(!REDIS_AVAILABLE)('redis line cache', () => {
     expect(logs.text()).not.toContain(line.msisdn);
   });
 
+  it('misses within the command timeout while Redis is up but not answering, and hits again once it answers', async () => {
+    const own = await startRedisServer();
+    assert(own);
+    try {
+      const logs = createLogCapture();
+      const redis = await ready(server.connect({ url: own.url, logs, commandTimeoutMs: 300 }));
+      const cache = createRedisLineCache(redis, {
+        ttlSeconds: 60,
+        metrics: createMetrics({ collectDefaults: false }),
+        logger: createLogger('info', logs.stream),
+      });
+      const line = uniqueLine();
+      await cache.set(keyOf(line), line);
+
+      own.pause();
+      const timed = async () => {
+        const startedAt = performance.now();
+        const value = await cache.get(keyOf(line));
+        return { value, ms: performance.now() - startedAt };
+      };
+      // Each read waits at most the command timeout; the ioredis status alone still says "ready".
+      const first = await timed();
+      expect(first.value).toBeUndefined();
+      expect(first.ms).toBeLessThan(1_500);
+      await expect(cache.set(keyOf(line), line)).resolves.toBeUndefined();
+      // The stalled connection is dropped and made again: reads then skip Redis without waiting.
+      await expect.poll(() => redis.status, { timeout: 5_000 }).not.toBe('ready');
+      const skipped = await timed();
+      expect(skipped.value).toBeUndefined();
+      expect(skipped.ms).toBeLessThan(100);
+
+      own.resume();
+      await expect.poll(() => cache.get(keyOf(line)), { timeout: 10_000 }).toEqual(line);
+      expect(logs.text()).not.toContain(line.msisdn);
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('misses, logged, when a read fails while the connection is up', async () => {
     const logs = createLogCapture();
     const redis = await ready(connect());

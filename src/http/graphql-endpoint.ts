@@ -8,6 +8,7 @@ import {
   type HTTPGraphQLResponse,
 } from '@apollo/server';
 import { readJsonBody } from './json-body.js';
+import { closeAfterAnswer } from './lingering-close.js';
 
 export interface GraphQLEndpointOptions<TContext extends BaseContext> {
   bodyLimitBytes: number;
@@ -34,6 +35,8 @@ export async function serveGraphQL<TContext extends BaseContext>(
     httpGraphQLRequest: { method, headers: headerMap(request), search, body },
     context: options.context,
   });
+  // Apollo Server refuses some requests without their body (one not declared JSON).
+  closeAfterAnswer(request, response);
   await writeAnswer(response, answer);
 }
 

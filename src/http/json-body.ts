@@ -51,10 +51,8 @@ function jsonCharset(request: IncomingMessage): string | undefined {
 function bodyError(error: unknown): HttpError {
   const status =
     typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 400;
-  // The rest of an oversized body is never read: the connection closes instead.
-  if (status === 413) {
-    return new HttpError(413, 'The body is over the size limit.', { connection: 'close' });
-  }
+  // The rest of an oversized body is never parsed: the connection ends in a lingering close.
+  if (status === 413) return new HttpError(413, 'The body is over the size limit.');
   if (status === 415)
     return new HttpError(415, 'The body is in a charset this server does not read.');
   return new HttpError(400, 'The body could not be read.');

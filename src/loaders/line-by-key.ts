@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import pMap from 'p-map';
+import { MAX_LINES_PER_OPERATION } from '../plugins/fan-out-limits.js';
 import type { Services } from '../services.js';
 import { lineKeyString } from '../store/line-cache.js';
 import type { CallContext } from '../upstreams/call-context.js';
@@ -7,8 +8,6 @@ import type { LineKey, MobileLineRecord } from '../upstreams/dxp/types.js';
 
 /** dxp-ux has no batch endpoint: a batch fans out to one GET per distinct line, this many at a time. */
 export const LINE_FETCH_CONCURRENCY = 10;
-/** The most lines one query may ask for (mobileLines' limit), so one batch can hold them all. */
-const MAX_BATCH_SIZE = 50;
 
 export type LineByKeyLoader = DataLoader<LineKey, MobileLineRecord, string>;
 
@@ -53,6 +52,10 @@ export function createLineByKeyLoader(
         concurrency: LINE_FETCH_CONCURRENCY,
       });
     },
-    { cacheKeyFn: lineKeyString, maxBatchSize: MAX_BATCH_SIZE, name: 'lineByKey' },
+    {
+      cacheKeyFn: lineKeyString, // One batch holds every line an operation may ask for.
+      maxBatchSize: MAX_LINES_PER_OPERATION,
+      name: 'lineByKey',
+    },
   );
 }

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { RequestContext } from '../context.js';
+import { TOO_MANY_LINES, TOO_MANY_REPRESENTATIONS } from './fan-out-limits.js';
 
 /**
  * Codes of errors raised on purpose, whose messages are written for clients:
@@ -21,6 +22,8 @@ const DELIBERATE_CODES = new Set([
   'RATE_LIMITED',
   'INVALID_FIELD',
   'SERVICE_UNAVAILABLE',
+  TOO_MANY_LINES,
+  TOO_MANY_REPRESENTATIONS,
 ]);
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';

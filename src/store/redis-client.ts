@@ -4,21 +4,46 @@ import type { Logger } from '../logger.js';
 /** Every key this service writes starts with this, so it can share a Redis with others. */
 export const REDIS_KEY_PREFIX = 'ordering-subgraph:';
 
+export interface RedisConnectionOptions {
+  /** REDIS_TIMEOUT_MS: the longest one command may take, answered or failed. */
+  commandTimeoutMs: number;
+}
+
 /**
  * One ioredis connection for the cache and the journal, shared by every
- * request. Commands issued while Redis is unreachable wait in the offline
- * queue through two reconnection attempts, then fail: a short blip is
- * absorbed, an outage is answered quickly instead of holding requests.
+ * request. No command waits longer than `commandTimeoutMs`, whatever state
+ * Redis is in: down (refused, unreachable) or up but not answering (paused,
+ * swapping, overloaded), which a connection status alone never shows.
  */
-export function createRedisConnection(url: string, logger: Logger): Redis {
+export function createRedisConnection(
+  url: string,
+  logger: Logger,
+  { commandTimeoutMs }: RedisConnectionOptions,
+): Redis {
   const target = redisTarget(url);
   const redis = new Redis(url, {
     keyPrefix: REDIS_KEY_PREFIX,
     lazyConnect: false,
+    commandTimeout: commandTimeoutMs,
+    // A connection that has answered nothing for twice a command's time is
+    // taken for dead and made again: a stalled Redis must not keep collecting
+    // commands that will all time out, and while it reconnects the connection
+    // is not ready, so the line cache skips it without waiting at all.
+    socketTimeout: commandTimeoutMs * 2,
+    // Until the first connection, commands wait for it (each at most its
+    // timeout), so a request at start-up is not refused for a connection
+    // still being made. After that a lost connection fails them at once
+    // (below), and the commands it had not answered are not sent again: a
+    // claim or a record must not land after its request has answered. A
+    // failed connection attempt fails whatever waits (no retry per command).
     enableOfflineQueue: true,
-    maxRetriesPerRequest: 2,
+    autoResendUnfulfilledCommands: false,
+    maxRetriesPerRequest: 0,
     connectTimeout: 5_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  redis.once('ready', () => {
+    redis.options.enableOfflineQueue = false;
   });
 
   // ioredis emits an error per failed reconnection attempt; one line per

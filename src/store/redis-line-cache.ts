@@ -18,9 +18,10 @@ const lineKey = (key: LineKey) =>
 /**
  * The line cache shared by every replica through one Redis. A cache must
  * never fail a request: when Redis cannot answer, a read is a miss and a
- * write is dropped, and dxp-ux stays the authority. While the connection is
- * down the cache is not asked at all, so requests do not wait on ioredis's
- * offline queue for an answer that will be a miss anyway.
+ * write is dropped, and dxp-ux stays the authority. A Redis that is up but
+ * not answering costs a read at most the connection's command timeout
+ * (REDIS_TIMEOUT_MS); while the connection is down or being made again, the
+ * cache is not asked at all, since the answer would be a miss anyway.
  * The connection belongs to the caller: `close()` leaves it open.
  */
 export function createRedisLineCache(redis: Redis, options: RedisLineCacheOptions): LineCache {

@@ -3,6 +3,7 @@ import { createConnection, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { afterAll, assert, beforeAll } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { closeRedisConnection, createRedisConnection } from '../../src/store/redis-client.js';
 import { createLogCapture } from './log-capture.js';
@@ -17,6 +18,10 @@ if (!REDIS_AVAILABLE) console.warn(REDIS_SKIPPED_NOTICE);
 
 export interface RedisServer {
   url: string;
+  /** SIGSTOP: Redis keeps its port and connections but answers nothing, as a stalled Redis does. */
+  pause(): void;
+  /** SIGCONT: Redis answers again, starting with what it was sent while paused. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -81,7 +86,16 @@ async function startOn(port: number): Promise<RedisServer> {
     await stop();
     throw error;
   }
-  return { url: `redis://127.0.0.1:${port}`, stop };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    pause: () => {
+      child.kill('SIGSTOP');
+    },
+    resume: () => {
+      child.kill('SIGCONT');
+    },
+    stop,
+  };
 }
 
 function isRunning(child: ChildProcess): boolean {
@@ -146,6 +160,7 @@ export function useRedisServer(): {
     url?: string;
     logs?: ReturnType<typeof createLogCapture>;
     level?: string;
+    commandTimeoutMs?: number;
   }): Redis;
   /** Closes a connection made elsewhere (a raw one, without the key prefix) with the rest. */
   adopt(redis: Redis): Redis;
@@ -173,6 +188,7 @@ export function useRedisServer(): {
       const redis = createRedisConnection(
         options.url ?? url(),
         createLogger(options.level ?? 'silent', logs.stream),
+        { commandTimeoutMs: options.commandTimeoutMs ?? loadConfig({}).redisTimeoutMs },
       );
       connections.push(redis);
       return redis;

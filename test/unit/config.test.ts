@@ -29,9 +29,12 @@ describe('loadConfig', () => {
       breaker: { threshold: 5, halfOpenSeconds: 10 },
       bulkhead: { limit: 128, queue: 1024 },
       redisUrl: null,
+      redisTimeoutMs: 500,
+      httpRequestTimeoutMs: 10000,
       routerSecret: null,
       corsOrigins: [],
     });
+    expect(config.limits.maxRepresentations).toBe(500);
   });
 
   it('reads real upstreams with their credentials', () => {
@@ -79,6 +82,9 @@ describe('loadConfig', () => {
     [{ BULKHEAD_LIMIT: '0' }, /^BULKHEAD_LIMIT: /],
     [{ BULKHEAD_QUEUE: '-1' }, /^BULKHEAD_QUEUE: /],
     [{ REDIS_URL: 'redis server' }, /^REDIS_URL: /],
+    [{ REDIS_TIMEOUT_MS: '0' }, /^REDIS_TIMEOUT_MS: /],
+    [{ HTTP_REQUEST_TIMEOUT_MS: '10s' }, /^HTTP_REQUEST_TIMEOUT_MS: /],
+    [{ MAX_REPRESENTATIONS: '-5' }, /^MAX_REPRESENTATIONS: /],
     [{ ROUTER_SECRET: 'short' }, /^ROUTER_SECRET: must be at least 16 characters$/],
     [{ SANDBOX: 'maybe' }, /^SANDBOX: /],
     [

@@ -1,0 +1,150 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  GraphQLError,
+  Kind,
+  OperationTypeNode,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type FieldNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+
+/**
+ * The most lines one operation may ask for, wherever they come from: the
+ * schema's promise for mobileLines, and what keeps one request to as many
+ * dxp-ux calls.
+ */
+export const MAX_LINES_PER_OPERATION = 50;
+
+export const TOO_MANY_LINES = 'TOO_MANY_LINES';
+export const TOO_MANY_REPRESENTATIONS = 'TOO_MANY_REPRESENTATIONS';
+
+export interface FanOutLimits {
+  /** MAX_REPRESENTATIONS: representations one request may carry, over all its `_entities` fields. */
+  maxRepresentations: number;
+}
+
+/** What an operation's root fields ask for, counted from its arguments before anything runs. */
+interface Asked {
+  representations: number;
+  /** Each msisdn of mobileLines and each mobileLine, as written. */
+  listedLines: number;
+  /** MobileLine representations, by key: a router may repeat one, which costs one read. */
+  referencedLines: Set<string>;
+}
+
+/**
+ * Refuses, as a whole and before execution, an operation that would fan out
+ * to more upstream reads than the limits allow: HTTP 400 and one error.
+ * Counted from the arguments as sent (variables not yet coerced), so
+ * refusing 40,000 representations costs a length check, not the per-item
+ * work of coercing, guarding and answering each one. Fields under
+ * `@skip`/`@include` count as if included.
+ */
+export function fanOutLimitsPlugin(limits: FanOutLimits): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, document, request }) {
+          if (operation === undefined) return;
+          const refusal = refusalOf(
+            askedBy(operation, document, request.variables ?? {}, limits),
+            limits,
+          );
+          if (refusal) throw refusal;
+        },
+      };
+    },
+  };
+}
+
+function refusalOf(asked: Asked, limits: FanOutLimits): GraphQLError | undefined {
+  if (asked.representations > limits.maxRepresentations) {
+    return refuse(
+      TOO_MANY_REPRESENTATIONS,
+      `_entities: at most ${limits.maxRepresentations} representations per request.`,
+    );
+  }
+  if (asked.listedLines + asked.referencedLines.size > MAX_LINES_PER_OPERATION) {
+    return refuse(
+      TOO_MANY_LINES,
+      `At most ${MAX_LINES_PER_OPERATION} lines per operation, mobileLines, mobileLine and MobileLine representations together.`,
+    );
+  }
+  return undefined;
+}
+
+function refuse(code: string, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+}
+
+function askedBy(
+  operation: OperationDefinitionNode,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  limits: FanOutLimits,
+): Asked {
+  const asked: Asked = { representations: 0, listedLines: 0, referencedLines: new Set() };
+  if (operation.operation !== OperationTypeNode.QUERY) return asked;
+  for (const field of rootFields(operation.selectionSet, document)) {
+    const argument = (name: string): unknown => {
+      const node = field.arguments?.find((arg) => arg.name.value === name);
+      return node === undefined ? undefined : valueFromASTUntyped(node.value, variables);
+    };
+    switch (field.name.value) {
+      case 'mobileLine':
+        asked.listedLines += 1;
+        break;
+      case 'mobileLines':
+        asked.listedLines += asList(argument('msisdns')).length;
+        break;
+      case '_entities': {
+        const representations = asList(argument('representations'));
+        asked.representations += representations.length;
+        // Keys are read only once the count is known to be within bounds.
+        if (asked.representations > limits.maxRepresentations) return asked;
+        for (const representation of representations) {
+          const key = mobileLineKey(representation);
+          if (key !== undefined) asked.referencedLines.add(key);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return asked;
+}
+
+/** The root fields of a selection set, through inline fragments and fragment spreads (validated: no cycles). */
+function* rootFields(selectionSet: SelectionSetNode, document: DocumentNode): Generator<FieldNode> {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      yield selection;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      yield* rootFields(selection.selectionSet, document);
+    } else {
+      const fragment = document.definitions.find(
+        (definition) =>
+          definition.kind === Kind.FRAGMENT_DEFINITION &&
+          definition.name.value === selection.name.value,
+      );
+      if (fragment?.kind === Kind.FRAGMENT_DEFINITION)
+        yield* rootFields(fragment.selectionSet, document);
+    }
+  }
+}
+
+/** GraphQL coerces a single value given for a list to a list of one. */
+function asList(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function mobileLineKey(representation: unknown): string | undefined {
+  if (typeof representation !== 'object' || representation === null) return undefined;
+  const fields = representation as Record<string, unknown>;
+  if (fields['__typename'] !== 'MobileLine') return undefined;
+  return JSON.stringify([fields['businessId'], fields['msisdn']]);
+}
