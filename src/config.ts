@@ -1,4 +1,5 @@
 import { cleanEnv, EnvError, EnvMissingError, host, makeValidator, str, url } from 'envalid';
+import { DEFAULT_MAX_BODY_BYTES } from './upstreams/http.js';
 
 /**
  * Every environment variable the subgraph reads, parsed and validated once at
@@ -25,6 +26,8 @@ export interface Config {
     credentials: UpstreamCredentials | null;
     timeoutMs: number;
   };
+  /** The largest upstream body read (dxp-ux, Px, Px's token endpoint); beyond it the call is cut off. */
+  upstreamMaxBodyBytes: number;
   /** How long one GraphQL request may take in all, retries included. */
   requestDeadlineMs: number;
   addonsCacheTtlSeconds: number;
@@ -103,6 +106,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       PX_CLIENT_ID: str({ default: undefined }),
       PX_CLIENT_SECRET: str({ default: undefined }),
       PX_TIMEOUT_MS: positiveInt({ default: 15000 }),
+      UPSTREAM_MAX_BODY_BYTES: positiveInt({ default: DEFAULT_MAX_BODY_BYTES }),
       REQUEST_DEADLINE_MS: positiveInt({ default: 25000 }),
       ADDONS_CACHE_TTL_S: nonNegativeInt({ default: 60 }),
       BREAKER_THRESHOLD: positiveInt({ default: 5 }),
@@ -158,6 +162,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       credentials: pxCredentials,
       timeoutMs: env.PX_TIMEOUT_MS,
     },
+    upstreamMaxBodyBytes: env.UPSTREAM_MAX_BODY_BYTES,
     requestDeadlineMs: env.REQUEST_DEADLINE_MS,
     addonsCacheTtlSeconds: env.ADDONS_CACHE_TTL_S,
     breaker: { threshold: env.BREAKER_THRESHOLD, halfOpenSeconds: env.BREAKER_HALF_OPEN_S },

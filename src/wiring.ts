@@ -43,7 +43,7 @@ export function createWiring(
   const dxpResilience = createUpstreamResilience('DXP', resilience, metrics);
   const pxResilience = createUpstreamResilience('PX', resilience, metrics);
   // As many connections as the bulkhead lets calls through: waiting happens in its bounded queue.
-  const pool = { connections: config.bulkhead.limit };
+  const pool = { connections: config.bulkhead.limit, maxBodyBytes: config.upstreamMaxBodyBytes };
   const dxpHttp = createUpstreamHttp('DXP', metrics, pool);
   const pxHttp = createUpstreamHttp('PX', metrics, pool);
 

@@ -57,6 +57,8 @@ export const DXP_NETWORK_RULES: Readonly<Record<UpstreamNetworkError['kind'], Dx
   connection: { outcome: 'UpstreamUnavailableError', retryable: true, honoursRetryAfter: false },
   // The GraphQL request ran out of time: there is no time left for another attempt.
   aborted: notRetried('UpstreamUnavailableError'),
+  // Another attempt would most likely read the same oversized answer.
+  'too-large': notRetried('UpstreamUnavailableError'),
 };
 
 export function dxpRuleFor(status: number): DxpErrorRule {
