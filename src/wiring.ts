@@ -1,5 +1,5 @@
 import type { Config, UpstreamCredentials } from './config.js';
-import { redisAnswers, tcpReachable, type ReadinessCheck } from './health.js';
+import { redisAnswers, type ReadinessCheck, type UpstreamProbe } from './health.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { createOrderSubmitter } from './orders/complete-order.js';
@@ -24,6 +24,7 @@ export interface ResolvedUpstreams {
 export interface Wiring {
   services: Services;
   readinessChecks: ReadinessCheck[];
+  upstreamProbes: UpstreamProbe[];
   close(): Promise<void>;
 }
 
@@ -80,17 +81,15 @@ export function createWiring(
     ),
   };
 
-  const readinessChecks: ReadinessCheck[] = [
-    tcpReachable('dxp', upstreams.dxp.baseUrl),
-    tcpReachable('px', upstreams.px.baseUrl),
-    { name: 'dxp-circuit', check: async () => !dxpResilience.isOpen() },
-    { name: 'px-circuit', check: async () => !pxResilience.isOpen() },
-    ...stores.readinessChecks,
+  const upstreamProbes: UpstreamProbe[] = [
+    { name: 'dxp', url: upstreams.dxp.baseUrl, circuit: () => dxpResilience.circuit() },
+    { name: 'px', url: upstreams.px.baseUrl, circuit: () => pxResilience.circuit() },
   ];
 
   return {
     services,
-    readinessChecks,
+    readinessChecks: stores.readinessChecks,
+    upstreamProbes,
     async close() {
       await Promise.allSettled([
         services.dxp.close(),

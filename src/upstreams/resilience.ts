@@ -15,6 +15,7 @@ import {
   type IRetryBackoffContext,
 } from 'cockatiel';
 import { TypedError, isTypedError, upstreamUnavailable, type UpstreamName } from '../errors.js';
+import type { CircuitPosition } from '../health.js';
 import type { Metrics } from '../metrics.js';
 
 /**
@@ -86,13 +87,21 @@ export interface UpstreamResilience {
   /** A write (sendRcc, completeOrder): never retried, behind the breaker. */
   write<T>(work: () => Promise<T>): Promise<T>;
   readonly breaker: CircuitBreakerPolicy;
-  isOpen(): boolean;
+  circuit(): CircuitPosition;
 }
 
 /** Only an unavailable upstream trips the breaker; a business error is a healthy answer. */
 function isUpstreamFailure(error: Error): boolean {
   return isTypedError(error) && error.result.__typename === 'UpstreamUnavailableError';
 }
+
+// Isolated is held open by hand: to callers it is open.
+const CIRCUIT_POSITIONS: Record<CircuitState, CircuitPosition> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Open]: 'open',
+  [CircuitState.Isolated]: 'open',
+};
 
 class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
   constructor(private readonly fallback: IBackoffFactory<unknown>) {}
@@ -179,6 +188,6 @@ export function createUpstreamResilience(
     read: (work) => guarded(() => readPolicy.execute(work)),
     write: (work) => guarded(() => writePolicy.execute(work)),
     breaker,
-    isOpen: () => breaker.state === CircuitState.Open,
+    circuit: () => CIRCUIT_POSITIONS[breaker.state],
   };
 }
