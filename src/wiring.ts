@@ -36,7 +36,9 @@ export function createWiring(
   metrics: Metrics,
 ): Wiring {
   const resilience = {
-    breakerThreshold: config.breaker.threshold,
+    breakerFailureRate: config.breaker.failureRate,
+    breakerWindowSeconds: config.breaker.windowSeconds,
+    breakerMinCalls: config.breaker.minCalls,
     breakerHalfOpenSeconds: config.breaker.halfOpenSeconds,
     maxConcurrent: config.bulkhead.limit,
     maxQueued: config.bulkhead.queue,
@@ -67,6 +69,7 @@ export function createWiring(
       baseUrl: upstreams.dxp.baseUrl,
       credentials: upstreams.dxp.credentials,
       timeoutMs: config.dxp.timeoutMs,
+      businessUnits: config.dxp.businessUnits,
       http: dxpHttp,
       resilience: dxpResilience,
       metrics,

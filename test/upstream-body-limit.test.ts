@@ -64,7 +64,7 @@ describe('upstream answers beyond UPSTREAM_MAX_BODY_BYTES', () => {
       ...sandboxEnv(dxp, px),
       ADDONS_CACHE_TTL_S: '0',
       // The breaker is not the subject: every case reaches the upstream.
-      BREAKER_THRESHOLD: '1000',
+      BREAKER_MIN_CALLS: '1000',
     });
     // Warm: pools, JIT and a Px token exist before the first measurement.
     expect((await line('16654555678')).__typename).toBe('MobileLine');

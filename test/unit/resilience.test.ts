@@ -6,7 +6,14 @@ import { RetryableError, createUpstreamResilience } from '../../src/upstreams/re
 function resilience() {
   return createUpstreamResilience(
     'DXP',
-    { breakerThreshold: 100, breakerHalfOpenSeconds: 10, maxConcurrent: 8, maxQueued: 8 },
+    {
+      breakerFailureRate: 0.5,
+      breakerWindowSeconds: 30,
+      breakerMinCalls: 100,
+      breakerHalfOpenSeconds: 10,
+      maxConcurrent: 8,
+      maxQueued: 8,
+    },
     createMetrics({ collectDefaults: false }),
   );
 }
