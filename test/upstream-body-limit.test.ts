@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DXP_PRODUCT_ORDER_ROUTE, startDxpSandbox } from '../src/sandbox/dxp/server.js';
 import { PX_ROUTES, startPxSandbox, type PxSandboxHandle } from '../src/sandbox/px/server.js';
@@ -22,6 +22,8 @@ const FIFTY_MB = 50 * MB;
 const ALLOWED_GROWTH = 100 * MB;
 const KILL_AT = 1536 * MB;
 
+const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
+
 function statusBytes(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(
     readFileSync(`/proc/${pid}/status`, 'utf8'),
@@ -38,12 +40,20 @@ async function peakGrowthDuring<T>(
   // "5" resets the peak (VmHWM) to the current RSS (proc(5), clear_refs).
   writeFileSync(`/proc/${subgraph.pid}/clear_refs`, '5');
   const base = statusBytes(subgraph.pid, 'VmRSS');
+  const watch = { killed: false };
   const watchdog = setInterval(() => {
-    if (statusBytes(subgraph.pid, 'VmRSS') > KILL_AT) subgraph.signal('SIGKILL');
+    // A process already gone has nothing left to watch; the request shows how it ended.
+    if (watch.killed || !existsSync(`/proc/${subgraph.pid}/status`)) return;
+    if (statusBytes(subgraph.pid, 'VmRSS') <= KILL_AT) return;
+    watch.killed = true;
+    subgraph.signal('SIGKILL');
   }, 20);
   try {
     const result = await work();
     return { result, base, peak: statusBytes(subgraph.pid, 'VmHWM') };
+  } catch (error) {
+    if (!watch.killed) throw error;
+    throw new Error(`RSS went from ${mb(base)} past ${mb(KILL_AT)}: the subgraph was killed`);
   } finally {
     clearInterval(watchdog);
   }
@@ -97,8 +107,12 @@ describe('upstream answers beyond UPSTREAM_MAX_BODY_BYTES', () => {
 
   async function measured(name: string, work: () => Promise<Answer[]>): Promise<Answer[]> {
     const startedAt = Date.now();
-    const { result, base, peak } = await peakGrowthDuring(subgraph, work);
-    const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
+    const { result, base, peak } = await peakGrowthDuring(subgraph, work).catch(
+      (error: unknown) => {
+        figures.push(`  ${name}: ${error instanceof Error ? error.message : String(error)}`);
+        throw error;
+      },
+    );
     figures.push(
       `  ${name}: ${mb(base)} → ${mb(peak)} (+${mb(peak - base)}) in ${Date.now() - startedAt} ms`,
     );
