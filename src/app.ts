@@ -45,6 +45,7 @@ export async function startApp(
     server = await createServer({
       services: wiring.services,
       readinessChecks: wiring.readinessChecks,
+      upstreamProbes: wiring.upstreamProbes,
     });
     port = await server.listen(config.host, config.port);
   } catch (error) {

@@ -1,4 +1,6 @@
 import { bool, cleanEnv, EnvError, EnvMissingError, host, makeValidator, str, url } from 'envalid';
+import { DXP_DEFAULT_BUSINESS_UNITS } from './upstreams/dxp/client.js';
+import { DEFAULT_MAX_BODY_BYTES } from './upstreams/http.js';
 
 /**
  * Every environment variable the subgraph reads, parsed and validated once at
@@ -17,7 +19,13 @@ export interface Config {
   isProduction: boolean;
   logLevel: string;
   /** Null: start the embedded dxp-ux sandbox and use its credentials. */
-  dxp: { baseUrl: string | null; credentials: UpstreamCredentials | null; timeoutMs: number };
+  dxp: {
+    baseUrl: string | null;
+    credentials: UpstreamCredentials | null;
+    timeoutMs: number;
+    /** The business units dxp-ux serves; another is refused without a call. */
+    businessUnits: string[];
+  };
   /** Null: start the embedded Px sandbox and use its token URL and credentials. */
   px: {
     baseUrl: string | null;
@@ -25,12 +33,20 @@ export interface Config {
     credentials: UpstreamCredentials | null;
     timeoutMs: number;
   };
+  /** The largest upstream body read (dxp-ux, Px, Px's token endpoint); beyond it the call is cut off. */
+  upstreamMaxBodyBytes: number;
   /** How long one GraphQL request may take in all, retries included. */
   requestDeadlineMs: number;
   addonsCacheTtlSeconds: number;
   /** How long the order journal keeps a record, in hours (fractions allowed). */
   journalRetentionHours: number;
-  breaker: { threshold: number; halfOpenSeconds: number };
+  /** Per upstream: opens when more than `failureRate` of the window's calls failed, once it holds `minCalls`. */
+  breaker: {
+    failureRate: number;
+    windowSeconds: number;
+    minCalls: number;
+    halfOpenSeconds: number;
+  };
   /** Per upstream: calls in flight at once (also its connection pool's size), and calls that may wait. */
   bulkhead: { limit: number; queue: number };
   redisUrl: string | null;
@@ -79,6 +95,24 @@ const nonNegativeInt = makeValidator<number>((input) => {
   return Number(input);
 });
 
+/** A share strictly between 0 and 1, as cockatiel's sampling breaker takes it. */
+const rate = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!/^\d*\.?\d+$/.test(input) || value <= 0 || value >= 1)
+    throw new EnvError('expected a number between 0 and 1, e.g. 0.5');
+  return value;
+});
+
+const businessUnits = makeValidator<string[]>((input) => {
+  const list = input
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (list.length === 0 || !list.every((entry) => /^[A-Z]{2}$/.test(entry)))
+    throw new EnvError('expected two-letter business units separated by commas, e.g. PR,JM');
+  return list;
+});
+
 const origin = makeValidator<string>((input) => {
   const parsed = new URL(input);
   if (!['http:', 'https:'].includes(parsed.protocol)) throw new EnvError('expected an http(s) URL');
@@ -112,15 +146,19 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       DXP_CLIENT_ID: str({ default: undefined }),
       DXP_CLIENT_SECRET: str({ default: undefined }),
       DXP_TIMEOUT_MS: positiveInt({ default: 3000 }),
+      DXP_BUSINESS_UNITS: businessUnits({ default: [...DXP_DEFAULT_BUSINESS_UNITS] }),
       PX_BASE_URL: origin({ default: undefined }),
       PX_TOKEN_URL: url({ default: undefined }),
       PX_CLIENT_ID: str({ default: undefined }),
       PX_CLIENT_SECRET: str({ default: undefined }),
       PX_TIMEOUT_MS: positiveInt({ default: 15000 }),
+      UPSTREAM_MAX_BODY_BYTES: positiveInt({ default: DEFAULT_MAX_BODY_BYTES }),
       REQUEST_DEADLINE_MS: positiveInt({ default: 25000 }),
       ADDONS_CACHE_TTL_S: nonNegativeInt({ default: 60 }),
       JOURNAL_RETENTION_H: positiveNumber({ default: 72 }),
-      BREAKER_THRESHOLD: positiveInt({ default: 5 }),
+      BREAKER_FAILURE_RATE: rate({ default: 0.5 }),
+      BREAKER_WINDOW_S: positiveInt({ default: 30 }),
+      BREAKER_MIN_CALLS: positiveInt({ default: 20 }),
       BREAKER_HALF_OPEN_S: positiveInt({ default: 10 }),
       BULKHEAD_LIMIT: positiveInt({ default: 128 }),
       BULKHEAD_QUEUE: nonNegativeInt({ default: 1024 }),
@@ -155,6 +193,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (env.PX_BASE_URL && !env.PX_TOKEN_URL) {
     throw new ConfigError('PX_TOKEN_URL: required when PX_BASE_URL is set');
   }
+  if (environment['BREAKER_THRESHOLD'] !== undefined) {
+    // A breaker setting silently ignored would be worse than none.
+    throw new ConfigError(
+      'BREAKER_THRESHOLD: no longer read; set BREAKER_FAILURE_RATE, BREAKER_WINDOW_S and BREAKER_MIN_CALLS',
+    );
+  }
   const routerSecret = env.ROUTER_SECRET === ROUTER_SECRET_OFF ? null : (env.ROUTER_SECRET ?? null);
   if (routerSecret !== null && routerSecret.length < 16) {
     throw new ConfigError('ROUTER_SECRET: must be at least 16 characters');
@@ -172,6 +216,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       baseUrl: env.DXP_BASE_URL ?? null,
       credentials: dxpCredentials,
       timeoutMs: env.DXP_TIMEOUT_MS,
+      businessUnits: env.DXP_BUSINESS_UNITS,
     },
     px: {
       baseUrl: env.PX_BASE_URL ?? null,
@@ -179,10 +224,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       credentials: pxCredentials,
       timeoutMs: env.PX_TIMEOUT_MS,
     },
+    upstreamMaxBodyBytes: env.UPSTREAM_MAX_BODY_BYTES,
     requestDeadlineMs: env.REQUEST_DEADLINE_MS,
     addonsCacheTtlSeconds: env.ADDONS_CACHE_TTL_S,
     journalRetentionHours: env.JOURNAL_RETENTION_H,
-    breaker: { threshold: env.BREAKER_THRESHOLD, halfOpenSeconds: env.BREAKER_HALF_OPEN_S },
+    breaker: {
+      failureRate: env.BREAKER_FAILURE_RATE,
+      windowSeconds: env.BREAKER_WINDOW_S,
+      minCalls: env.BREAKER_MIN_CALLS,
+      halfOpenSeconds: env.BREAKER_HALF_OPEN_S,
+    },
     bulkhead: { limit: env.BULKHEAD_LIMIT, queue: env.BULKHEAD_QUEUE },
     redisUrl: env.REDIS_URL ?? null,
     redisTimeoutMs: env.REDIS_TIMEOUT_MS,

@@ -53,7 +53,7 @@ export function createMetrics(options: { collectDefaults?: boolean } = {}): Metr
     }),
     upstreamErrors: new Counter({
       name: 'upstream_errors_total',
-      help: 'Upstream failures by upstream, route and kind (timeout, connection, status, shape).',
+      help: 'Upstream failures by upstream, route and kind (timeout, connection, too-large, status, shape).',
       labelNames: ['upstream', 'route', 'kind'],
       registers,
     }),

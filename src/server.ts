@@ -8,7 +8,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { createRequestContext, type RequestContext } from './context.js';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation.js';
-import { readiness, type ReadinessCheck } from './health.js';
+import { readiness, upstreamsHealth, type ReadinessCheck, type UpstreamProbe } from './health.js';
 import { createCors } from './http/cors.js';
 import { serveGraphQL } from './http/graphql-endpoint.js';
 import { HttpError } from './http/http-error.js';
@@ -50,6 +50,7 @@ const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 export interface ServerOptions {
   services: Services;
   readinessChecks: ReadinessCheck[];
+  upstreamProbes: UpstreamProbe[];
 }
 
 export interface SubgraphServer {
@@ -66,12 +67,13 @@ export interface SubgraphServer {
 /**
  * The HTTP server: Apollo Server on /graphql through a thin `node:http`
  * integration (never startStandaloneServer: 50 MB bodies and `*` CORS), plus
- * /health, /health/ready and /metrics. Every request gets a correlation id
+ * /health, /health/ready, /health/upstreams and /metrics. Every request gets a correlation id
  * (echoed, logged, handed to the upstreams) and one log line when it ends.
  */
 export async function createServer({
   services,
   readinessChecks,
+  upstreamProbes,
 }: ServerOptions): Promise<SubgraphServer> {
   const { config, logger, metrics } = services;
   const limits = queryLimits(config.limits);
@@ -131,6 +133,15 @@ export async function createServer({
         const result = await readiness(readinessChecks);
         sendJson(response, result.ready ? 200 : 503, {
           status: result.ready ? 'ready' : 'not ready',
+          ...result,
+        });
+        return;
+      }
+      case '/health/upstreams': {
+        onlyReads(request);
+        const result = await upstreamsHealth(upstreamProbes);
+        sendJson(response, result.healthy ? 200 : 503, {
+          status: result.healthy ? 'healthy' : 'degraded',
           ...result,
         });
         return;

@@ -1,5 +1,5 @@
 import type { Config, UpstreamCredentials } from './config.js';
-import { redisAnswers, tcpReachable, type ReadinessCheck } from './health.js';
+import { redisAnswers, type ReadinessCheck, type UpstreamProbe } from './health.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { createOrderFlow } from './ordering/order-flow.js';
@@ -24,6 +24,7 @@ export interface ResolvedUpstreams {
 export interface Wiring {
   services: Services;
   readinessChecks: ReadinessCheck[];
+  upstreamProbes: UpstreamProbe[];
   close(): Promise<void>;
 }
 
@@ -35,7 +36,9 @@ export function createWiring(
   metrics: Metrics,
 ): Wiring {
   const resilience = {
-    breakerThreshold: config.breaker.threshold,
+    breakerFailureRate: config.breaker.failureRate,
+    breakerWindowSeconds: config.breaker.windowSeconds,
+    breakerMinCalls: config.breaker.minCalls,
     breakerHalfOpenSeconds: config.breaker.halfOpenSeconds,
     maxConcurrent: config.bulkhead.limit,
     maxQueued: config.bulkhead.queue,
@@ -43,7 +46,7 @@ export function createWiring(
   const dxpResilience = createUpstreamResilience('DXP', resilience, metrics);
   const pxResilience = createUpstreamResilience('PX', resilience, metrics);
   // As many connections as the bulkhead lets calls through: waiting happens in its bounded queue.
-  const pool = { connections: config.bulkhead.limit };
+  const pool = { connections: config.bulkhead.limit, maxBodyBytes: config.upstreamMaxBodyBytes };
   const dxpHttp = createUpstreamHttp('DXP', metrics, pool);
   const pxHttp = createUpstreamHttp('PX', metrics, pool);
 
@@ -66,6 +69,7 @@ export function createWiring(
       baseUrl: upstreams.dxp.baseUrl,
       credentials: upstreams.dxp.credentials,
       timeoutMs: config.dxp.timeoutMs,
+      businessUnits: config.dxp.businessUnits,
       http: dxpHttp,
       resilience: dxpResilience,
       metrics,
@@ -76,17 +80,15 @@ export function createWiring(
     ordering: createOrderFlow({ px, journal, logger }, { pxTimeoutMs: config.px.timeoutMs }),
   };
 
-  const readinessChecks: ReadinessCheck[] = [
-    tcpReachable('dxp', upstreams.dxp.baseUrl),
-    tcpReachable('px', upstreams.px.baseUrl),
-    { name: 'dxp-circuit', check: async () => !dxpResilience.isOpen() },
-    { name: 'px-circuit', check: async () => !pxResilience.isOpen() },
-    ...stores.readinessChecks,
+  const upstreamProbes: UpstreamProbe[] = [
+    { name: 'dxp', url: upstreams.dxp.baseUrl, circuit: () => dxpResilience.circuit() },
+    { name: 'px', url: upstreams.px.baseUrl, circuit: () => pxResilience.circuit() },
   ];
 
   return {
     services,
-    readinessChecks,
+    readinessChecks: stores.readinessChecks,
+    upstreamProbes,
     async close() {
       await Promise.allSettled([
         services.dxp.close(),

@@ -56,6 +56,7 @@ function client(
     clientSecret?: string;
     timeoutMs?: number;
     logger?: ReturnType<typeof createLogger>;
+    businessUnits?: string[];
   } = {},
 ) {
   const metrics = createMetrics({ collectDefaults: false });
@@ -68,6 +69,7 @@ function client(
       clientSecret: options.clientSecret ?? DXP_SANDBOX_CREDENTIALS.clientSecret,
     },
     timeoutMs: options.timeoutMs ?? 2_000,
+    ...(options.businessUnits && { businessUnits: options.businessUnits }),
     http,
     resilience,
     metrics,
@@ -227,15 +229,29 @@ describe('dxp-ux client against the sandbox', () => {
     expect(sandbox.callCount(ROUTE)).toBe(1);
   });
 
-  it('403 (a business unit the sandbox does not serve) → UpstreamUnavailableError, not retried', async () => {
-    const { dxp } = client();
+  it('403 (a business unit the sandbox does not serve) → InvalidFieldError on businessId, not retried', async () => {
+    const { dxp } = client({ businessUnits: ['PR', 'ZZ'] });
     expect(
       await failure(dxp.getLine({ businessId: 'ZZ', msisdn: SEED.msisdn }, callContext())),
     ).toMatchObject({
-      __typename: 'UpstreamUnavailableError',
+      __typename: 'InvalidFieldError',
+      field: 'businessId',
       upstreamCode: '403',
     });
     expect(sandbox.callCount(ROUTE)).toBe(1);
+  });
+
+  it('refuses a business unit outside its list as InvalidFieldError on businessId, without a call', async () => {
+    const { dxp } = client();
+    expect(
+      await failure(dxp.getLine({ businessId: 'MX', msisdn: SEED.msisdn }, callContext())),
+    ).toMatchObject({
+      __typename: 'InvalidFieldError',
+      code: 'INVALID_FIELD',
+      field: 'businessId',
+      upstreamCode: null,
+    });
+    expect(sandbox.callCount(ROUTE)).toBe(0);
   });
 
   it('405 → UpstreamUnavailableError, not retried', async () => {
@@ -432,7 +448,7 @@ describe('dxp-ux client against the sandbox', () => {
   });
 
   it('URL-encodes what it puts in the path and query', async () => {
-    const { dxp, exchanges } = client();
+    const { dxp, exchanges } = client({ businessUnits: ['P/R'] });
     await failure(dxp.getLine({ businessId: 'P/R', msisdn: '1 2&x=3' }, callContext()));
     expect(exchanges[0]?.call.url).toBe(
       `${sandbox.url}/dxp-ux/v1/P%2FR/productOrder?channel.name=Digital&relatedParty.id=1+2%26x%3D3`,

@@ -28,7 +28,7 @@ describe('how far one operation may fan out, refused whole before anything runs'
   beforeAll(async () => {
     stack = await startTestStack({
       ADDONS_CACHE_TTL_S: '0',
-      BREAKER_THRESHOLD: '1000',
+      BREAKER_MIN_CALLS: '1000',
       MAX_REPRESENTATIONS: String(MAX_REPRESENTATIONS),
     });
   });

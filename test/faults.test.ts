@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PX_ROUTES } from '../src/sandbox/px/server.js';
 import type { SandboxFault } from '../src/sandbox/sandbox-server.js';
 import { graphql, startTestStack, type TestStack } from './helpers/app.js';
-import { DXP_ROUTE, queryLine, type LineResult } from './helpers/lines.js';
+import {
+  DXP_ROUTE,
+  MOBILE_LINE_ENTITIES,
+  MOBILE_LINES,
+  dxpCallsDuring,
+  queryLine,
+  type LineResult,
+} from './helpers/lines.js';
 import {
   COMPLETE_ORDER,
   RCC_ACCEPTANCE,
@@ -79,12 +86,16 @@ async function metricsText(stack: TestStack): Promise<string> {
   return (await fetch(`${stack.app.url}/metrics`)).text();
 }
 
-async function readiness(stack: TestStack) {
+async function readinessStatus(stack: TestStack): Promise<number> {
   const response = await fetch(`${stack.app.url}/health/ready`);
-  return {
-    status: response.status,
-    body: (await response.json()) as { checks: Record<string, string> },
-  };
+  await response.text();
+  return response.status;
+}
+
+async function circuitOf(stack: TestStack, upstream: 'DXP' | 'PX'): Promise<string> {
+  const response = await fetch(`${stack.app.url}/health/upstreams`);
+  const body = (await response.json()) as { upstreams: Record<string, { circuit: string }> };
+  return body.upstreams[upstream.toLowerCase()]?.circuit ?? 'unreported';
 }
 
 describe('unreachable upstreams', () => {
@@ -143,7 +154,7 @@ describe('resets, hangs, storms and rate limits', () => {
     // Short enough to make hangs cheap, long enough for a busy shared machine.
     stack = await startTestStack({
       ADDONS_CACHE_TTL_S: '0',
-      BREAKER_THRESHOLD: '1000',
+      BREAKER_MIN_CALLS: '1000',
       DXP_TIMEOUT_MS: '1000',
       PX_TIMEOUT_MS: '1000',
     });
@@ -290,7 +301,7 @@ describe('the request deadline', () => {
     // Attempts may take the default seconds; the whole request may not.
     stack = await startTestStack({
       ADDONS_CACHE_TTL_S: '0',
-      BREAKER_THRESHOLD: '1000',
+      BREAKER_MIN_CALLS: '1000',
       REQUEST_DEADLINE_MS: '2500',
     });
   });
@@ -342,7 +353,27 @@ describe('the request deadline', () => {
 });
 
 describe('the circuit breaker', () => {
-  const BREAKER = { BREAKER_THRESHOLD: '3', BREAKER_HALF_OPEN_S: '1', ADDONS_CACHE_TTL_S: '0' };
+  // Opens once three calls in its window are more than half failures.
+  const BREAKER = {
+    BREAKER_MIN_CALLS: '3',
+    BREAKER_FAILURE_RATE: '0.5',
+    BREAKER_WINDOW_S: '30',
+    BREAKER_HALF_OPEN_S: '1',
+    ADDONS_CACHE_TTL_S: '0',
+  };
+  const failingLines = (count: number, first = 0) =>
+    Array.from(
+      { length: count },
+      (_, index) => `1787${String(first + index).padStart(3, '0')}0500`,
+    );
+  const linesOf = async (stack: TestStack, msisdns: string[]) => {
+    const response = await graphql<{ mobileLines: LineResult[] }>(stack.graphqlUrl, MOBILE_LINES, {
+      businessId: 'PR',
+      msisdns,
+    });
+    expect(response.body.errors).toBeUndefined();
+    return response.body.data?.mobileLines ?? [];
+  };
 
   async function expectOpen(stack: TestStack, upstream: 'DXP' | 'PX', rejections: number) {
     const metrics = await metricsText(stack);
@@ -350,16 +381,31 @@ describe('the circuit breaker', () => {
     expect(metrics).toContain(
       `circuit_breaker_rejections_total{upstream="${upstream}"} ${rejections}`,
     );
-    const ready = await readiness(stack);
-    expect(ready.status).toBe(503);
-    expect(ready.body.checks[`${upstream.toLowerCase()}-circuit`]).toBe('failing');
+    expect(await circuitOf(stack, upstream)).toBe('open');
+    // An upstream's outage is every replica's: this one can still serve the rest.
+    expect(await readinessStatus(stack)).toBe(200);
+  }
+
+  const expectAllUnavailable = (lines: LineResult[]) => {
+    expect(lines.map((line) => line.__typename)).toEqual(
+      lines.map(() => 'UpstreamUnavailableError'),
+    );
+  };
+
+  /** Closed, and a line read goes to dxp-ux. */
+  async function expectClosedAndServing(stack: TestStack) {
+    await expectClosed(stack, 'DXP');
+    const { result, calls } = await dxpCallsDuring(stack, () =>
+      queryLine(stack, 'PR', '16654555678'),
+    );
+    expect(calls).toBe(1);
+    expect(result.line.__typename).toBe('MobileLine');
   }
 
   async function expectClosed(stack: TestStack, upstream: 'DXP' | 'PX') {
     expect(await metricsText(stack)).toContain(`circuit_breaker_open{upstream="${upstream}"} 0`);
-    const ready = await readiness(stack);
-    expect(ready.status).toBe(200);
-    expect(ready.body.checks[`${upstream.toLowerCase()}-circuit`]).toBe('ok');
+    expect(await circuitOf(stack, upstream)).toBe('closed');
+    expect(await readinessStatus(stack)).toBe(200);
   }
 
   it('opens on dxp-ux after three failed reads, rejects without calling it, and recovers after a good probe', async () => {
@@ -421,6 +467,98 @@ describe('the circuit breaker', () => {
     }
   });
 
+  it('counts business units and lines the caller got wrong as answers, which keep it closed', async () => {
+    // MX is one dxp-ux refuses (403); CO is refused here, before any call.
+    const stack = await startTestStack({ ...BREAKER, DXP_BUSINESS_UNITS: 'PR,MX' });
+    try {
+      for (let index = 0; index < 3; index++) {
+        const local = await dxpCallsDuring(stack, () => queryLine(stack, 'CO', '16654555678'));
+        expect(local.calls).toBe(0);
+        expect(local.result.line).toMatchObject({
+          __typename: 'InvalidFieldError',
+          field: 'businessId',
+          upstreamCode: null,
+        });
+        const refused = await dxpCallsDuring(stack, () => queryLine(stack, 'MX', '16654555678'));
+        expect(refused.calls).toBe(1);
+        expect(refused.result.line).toMatchObject({
+          __typename: 'InvalidFieldError',
+          field: 'businessId',
+          upstreamCode: '403',
+        });
+        const { line } = await queryLine(stack, 'PR', '17875559876');
+        expect(line.__typename).toBe('LineNotFoundError');
+      }
+      const entities = await dxpCallsDuring(stack, () =>
+        graphql(stack.graphqlUrl, MOBILE_LINE_ENTITIES, {
+          r: [{ __typename: 'MobileLine', businessId: 'CO', msisdn: '16654555678' }],
+        }),
+      );
+      expect(entities.calls).toBe(0);
+      expect(entities.result.body.errors?.[0]?.extensions).toMatchObject({
+        code: 'INVALID_FIELD',
+        field: 'businessId',
+      });
+      // Six answers and three failures: a third of the window failed.
+      expectAllUnavailable(await linesOf(stack, failingLines(3)));
+      await expectClosedAndServing(stack);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('stays closed, with its defaults, through one caller asking for five lines that answer 500', async () => {
+    const stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0' });
+    try {
+      expectAllUnavailable(await linesOf(stack, failingLines(5)));
+      await expectClosedAndServing(stack);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('opens, with its defaults, on an outage several callers meet, and readiness stays 200', async () => {
+    const stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0' });
+    try {
+      stack.dxp.injectFault(DXP_ROUTE, { kind: 'status', status: 503 }, 1000);
+      // Four callers, five lines each: the default window's 20 calls, all failing.
+      const callers = [0, 5, 10, 15].map((first) =>
+        linesOf(
+          stack,
+          Array.from(
+            { length: 5 },
+            (_, index) => `178755502${String(first + index).padStart(2, '0')}`,
+          ),
+        ),
+      );
+      for (const lines of await Promise.all(callers)) expectAllUnavailable(lines);
+      const { calls } = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '16654555678'));
+      expect(calls).toBe(0);
+      await expectOpen(stack, 'DXP', 1);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('closes on a half-open probe that answers 404, and a single 500 then does not open it again', async () => {
+    const stack = await startTestStack(BREAKER);
+    try {
+      await linesOf(stack, failingLines(3));
+      expect(await circuitOf(stack, 'DXP')).toBe('open');
+      await sleep(1_100);
+      const probe = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '17875559876'));
+      expect(probe.calls).toBe(1);
+      expect(probe.result.line.__typename).toBe('LineNotFoundError');
+      expect(await circuitOf(stack, 'DXP')).toBe('closed');
+
+      const failed = await queryLine(stack, 'PR', failingLines(1, 7)[0]!);
+      expect(failed.line.__typename).toBe('UpstreamUnavailableError');
+      await expectClosed(stack, 'DXP');
+    } finally {
+      await stack.close();
+    }
+  });
+
   it('opens again when the half-open probe fails', async () => {
     const stack = await startTestStack(BREAKER);
     try {
@@ -443,7 +581,7 @@ describe('the circuit breaker', () => {
 describe('completeOrder when the answer is lost', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack({ BREAKER_THRESHOLD: '1000', PX_TIMEOUT_MS: '1000' });
+    stack = await startTestStack({ BREAKER_MIN_CALLS: '1000', PX_TIMEOUT_MS: '1000' });
   });
   afterAll(() => stack.close());
 

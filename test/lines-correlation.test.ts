@@ -19,7 +19,7 @@ describe('X-Correlation-ID from the client to dxp-ux and back', () => {
     // No line cache: every query reaches dxp-ux.
     ({ stack, proxy } = await startRecordedStack({
       ADDONS_CACHE_TTL_S: '0',
-      BREAKER_THRESHOLD: '1000',
+      BREAKER_MIN_CALLS: '1000',
     }));
   });
   afterAll(() => stack.close());
@@ -112,7 +112,7 @@ describe('logs of line queries at LOG_LEVEL=debug', () => {
     stack = await startTestStack({
       LOG_LEVEL: 'debug',
       ADDONS_CACHE_TTL_S: '0',
-      BREAKER_THRESHOLD: '1000',
+      BREAKER_MIN_CALLS: '1000',
     });
     const requests: { id: string; query: string; variables: Record<string, unknown> }[] = [
       { id: 'logs-line', query: MOBILE_LINE, variables: { businessId: 'PR', msisdn: msisdns[0] } },

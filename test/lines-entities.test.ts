@@ -53,7 +53,7 @@ describe('_entities for MobileLine over HTTP, as a router fetches them', () => {
   let stack: TestStack;
   beforeAll(async () => {
     // No cross-request cache, so each test counts what its own fetch cost.
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_THRESHOLD: '1000' });
+    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
   });
   afterAll(() => stack.close());
 

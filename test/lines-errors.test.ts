@@ -39,7 +39,7 @@ function expectDxpUnavailable(
 describe('dxp-ux statuses through Query.mobileLine', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_THRESHOLD: '1000' });
+    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
   });
   afterAll(() => stack.close());
 
@@ -79,13 +79,17 @@ describe('dxp-ux statuses through Query.mobileLine', () => {
     expectNoUpstreamText(result.line, 'Bad Request');
   });
 
-  it('answers 403 (a business id dxp-ux refuses) as UpstreamUnavailableError, not retried', async () => {
+  it('answers a business id outside DXP_BUSINESS_UNITS as InvalidFieldError on businessId, without a call', async () => {
     const { result, calls } = await dxpCallsDuring(stack, () =>
       queryLine(stack, 'US', SEED.msisdn),
     );
-    expect(calls).toBe(1);
-    expectDxpUnavailable(result.line, { upstreamCode: '403' });
-    expectNoUpstreamText(result.line, 'refused', 'Forbidden');
+    expect(calls).toBe(0);
+    expect(result.line).toMatchObject({
+      __typename: 'InvalidFieldError',
+      code: 'INVALID_FIELD',
+      field: 'businessId',
+      upstreamCode: null,
+    });
   });
 
   it('retries 429 as Retry-After asks, then answers RateLimitedError with the wait', async () => {
@@ -208,7 +212,7 @@ describe('dxp-ux refusing our credentials through Query.mobileLine', () => {
   const wrongSecret = 'not-the-dxp-sandbox-secret';
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack({ DXP_CLIENT_SECRET: wrongSecret, BREAKER_THRESHOLD: '1000' });
+    stack = await startTestStack({ DXP_CLIENT_SECRET: wrongSecret, BREAKER_MIN_CALLS: '1000' });
   });
   afterAll(() => stack.close());
 
@@ -234,7 +238,7 @@ describe('dxp-ux network faults: timeouts and resets', () => {
   beforeAll(async () => {
     stack = await startTestStack(
       // Long enough for a healthy answer on a loaded machine, far shorter than the slow line.
-      { DXP_TIMEOUT_MS: '1500', ADDONS_CACHE_TTL_S: '0', BREAKER_THRESHOLD: '1000' },
+      { DXP_TIMEOUT_MS: '1500', ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' },
       { dxpSlowLineDelayMs: 15_000 },
     );
   });

@@ -192,7 +192,7 @@ describe('Query.mobileLines over HTTP', () => {
   let stack: TestStack;
   beforeAll(async () => {
     // No cross-request cache, so every test counts what its own query cost.
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_THRESHOLD: '1000' });
+    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
   });
   afterAll(() => stack.close());
 

@@ -17,7 +17,7 @@ const SEED = { businessId: 'PR', msisdn: '16654555678' };
 describe('dxp-ux Retry-After beyond what one request can wait', () => {
   let stack: TestStack;
   beforeAll(async () => {
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_THRESHOLD: '1000' });
+    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
   });
   afterAll(() => stack.close());
 
@@ -47,14 +47,14 @@ describe('the dxp-ux circuit breaker through GraphQL', () => {
   beforeAll(async () => {
     stack = await startTestStack({
       ADDONS_CACHE_TTL_S: '0',
-      BREAKER_THRESHOLD: '2',
+      BREAKER_MIN_CALLS: '2',
       // Long enough that the circuit is surely still open for the query right after it opens.
       BREAKER_HALF_OPEN_S: '3',
     });
   });
   afterAll(() => stack.close());
 
-  it('opens after BREAKER_THRESHOLD failed reads, answers without calling, then lets a probe through', async () => {
+  it('opens once BREAKER_MIN_CALLS reads in its window failed, answers without calling, then lets a probe through', async () => {
     // Each failed read is one operation for the breaker, whatever its attempts.
     for (const msisdn of ['17875550500', '17875550502']) {
       const { result, calls } = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', msisdn));
@@ -104,7 +104,7 @@ describe('REQUEST_DEADLINE_MS bounds a line read, retries included', () => {
         DXP_TIMEOUT_MS: '1500',
         REQUEST_DEADLINE_MS: '2000',
         ADDONS_CACHE_TTL_S: '0',
-        BREAKER_THRESHOLD: '1000',
+        BREAKER_MIN_CALLS: '1000',
       },
       { dxpSlowLineDelayMs: 15_000 },
     );

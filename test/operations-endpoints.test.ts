@@ -10,27 +10,48 @@ describe('health and metrics', () => {
   });
   afterAll(() => stack.close());
 
-  it('answers /health while live and /health/ready while every upstream is reachable', async () => {
+  it('answers /health while live, /health/ready while it can serve, and the upstreams on /health/upstreams', async () => {
     const live = await fetch(`${stack.app.url}/health`);
     expect(live.status).toBe(200);
     expect(await live.json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${stack.app.url}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({
-      ready: true,
-      checks: { dxp: 'ok', px: 'ok', 'dxp-circuit': 'ok', 'px-circuit': 'ok' },
+    // No Redis configured: nothing else this replica needs can fail.
+    expect(await ready.json()).toEqual({ status: 'ready', ready: true, checks: {} });
+    const upstreams = await fetch(`${stack.app.url}/health/upstreams`);
+    expect(upstreams.status).toBe(200);
+    expect(await upstreams.json()).toEqual({
+      status: 'healthy',
+      healthy: true,
+      upstreams: {
+        dxp: { reachable: true, circuit: 'closed' },
+        px: { reachable: true, circuit: 'closed' },
+      },
     });
   });
 
-  it('is not ready when an upstream stops answering connections', async () => {
+  it('answers only reads on /health/upstreams', async () => {
+    const write = await fetch(`${stack.app.url}/health/upstreams`, { method: 'POST', body: '{}' });
+    await write.text();
+    expect(write.status).toBe(405);
+    expect(write.headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('stays ready when an upstream stops answering connections, which /health/upstreams reports', async () => {
     const lonely = await startTestStack();
     await lonely.dxp.close();
     try {
       const ready = await fetch(`${lonely.app.url}/health/ready`);
-      expect(ready.status).toBe(503);
-      expect(await ready.json()).toMatchObject({
-        ready: false,
-        checks: { dxp: 'failing', px: 'ok' },
+      expect(ready.status).toBe(200);
+      const upstreams = await fetch(`${lonely.app.url}/health/upstreams`);
+      expect(upstreams.status).toBe(503);
+      expect(await upstreams.json()).toMatchObject({
+        status: 'degraded',
+        healthy: false,
+        upstreams: {
+          dxp: { reachable: false, circuit: 'closed' },
+          px: { reachable: true, circuit: 'closed' },
+        },
       });
     } finally {
       await lonely.close().catch(() => undefined);

@@ -168,7 +168,6 @@ describe('Px token manager against the sandbox', () => {
 
   it.each([
     ['a token type other than Bearer', { access_token: 'abc', token_type: 'mac', expires_in: 60 }],
-    ['no expiry', { access_token: 'abc', token_type: 'Bearer' }],
     ['an empty token', { access_token: '', token_type: 'Bearer', expires_in: 60 }],
   ])('refuses a grant with %s', async (_name, body) => {
     const { sandbox, manager } = await tokenManager();
@@ -176,6 +175,55 @@ describe('Px token manager against the sandbox', () => {
     const error = await typedErrorOf(manager.getToken(callContext()));
     expect(error.result.__typename).toBe('UpstreamUnavailableError');
     expect(JSON.stringify(error.result)).not.toContain('abc');
+  });
+
+  it.each([
+    ['without expires_in', {}, 300],
+    ['with expires_in as a numeric string', { expires_in: '3600' }, 3600],
+    ['with expires_in that is not a number', { expires_in: 'soon' }, 300],
+    ['with a negative expires_in', { expires_in: -5 }, 300],
+  ])(
+    'uses a token granted %s until its lifetime (or the 300 s default) less the skew',
+    async (_name, expiry, lifetimeSeconds) => {
+      const { sandbox, manager, clock } = await tokenManager();
+      sandbox.injectFault(PX_ROUTES.token, {
+        kind: 'status',
+        status: 200,
+        body: { access_token: 'lenient-token', token_type: 'Bearer', ...expiry },
+      });
+      expect(await manager.getToken(callContext())).toBe('lenient-token');
+
+      // The default skew is 30 s.
+      clock.now += (lifetimeSeconds - 31) * 1000;
+      expect(await manager.getToken(callContext())).toBe('lenient-token');
+      expect(sandbox.callCount(PX_ROUTES.token)).toBe(1);
+
+      clock.now += 2_000;
+      expect(await manager.getToken(callContext())).not.toBe('lenient-token');
+      expect(sandbox.callCount(PX_ROUTES.token)).toBe(2);
+    },
+  );
+
+  it('reuses a token granted for 0.001 s for the minimum 5 s, not one grant per call', async () => {
+    const { sandbox, manager, clock } = await tokenManager();
+    sandbox.injectFault(
+      PX_ROUTES.token,
+      {
+        kind: 'status',
+        status: 200,
+        body: { access_token: 'fleeting-token', token_type: 'Bearer', expires_in: 0.001 },
+      },
+      2,
+    );
+    for (let call = 0; call < 20; call++) {
+      expect(await manager.getToken(callContext())).toBe('fleeting-token');
+      clock.now += 200;
+    }
+    expect(sandbox.callCount(PX_ROUTES.token)).toBe(1);
+
+    clock.now += 1_000;
+    await manager.getToken(callContext());
+    expect(sandbox.callCount(PX_ROUTES.token)).toBe(2);
   });
 
   it('takes the token type in any case', async () => {

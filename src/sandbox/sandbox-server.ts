@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -13,6 +14,11 @@ export type SandboxFault =
   | { kind: 'hang' }
   | { kind: 'reset' }
   | { kind: 'delay'; ms: number }
+  /**
+   * A body of `bytes` (never ending when absent), streamed as fast as the
+   * client reads it; `declareLength` sends its Content-Length up front.
+   */
+  | { kind: 'flood'; status?: number; bytes?: number; declareLength?: boolean }
   /** The route does its work (Px takes the order), then the answer is lost: the connection drops. */
   | { kind: 'lose-answer' };
 
@@ -147,7 +153,25 @@ async function applyFault(
     case 'delay':
       await sleep(fault.ms);
       return;
+    case 'flood':
+      if (fault.declareLength && fault.bytes !== undefined) {
+        reply.header('content-length', fault.bytes);
+      }
+      await reply
+        .code(fault.status ?? 200)
+        .type('application/json')
+        .send(Readable.from(floodChunks(fault.bytes)));
+      return;
     case 'lose-answer':
       return;
+  }
+}
+
+const FLOOD_CHUNK = Buffer.alloc(64 * 1024, ' ');
+
+/** Filler, one chunk at a time; the stream stops when the client goes away. */
+function* floodChunks(bytes: number | undefined): Generator<Buffer> {
+  for (let left = bytes ?? Infinity; left > 0; left -= FLOOD_CHUNK.length) {
+    yield left >= FLOOD_CHUNK.length ? FLOOD_CHUNK : FLOOD_CHUNK.subarray(0, left);
   }
 }

@@ -5,8 +5,9 @@ import type { Metrics } from '../metrics.js';
 
 /**
  * The one place that sends HTTP to an upstream: keep-alive pooling, the
- * per-attempt timeout, and the metrics every call records. It knows nothing
- * of either upstream's shapes; the clients decide what a status means.
+ * per-attempt timeout, the body size limit, and the metrics every call
+ * records. It knows nothing of either upstream's shapes; the clients decide
+ * what a status means.
  */
 export interface UpstreamResponse {
   status: number;
@@ -16,14 +17,15 @@ export interface UpstreamResponse {
 }
 
 /**
- * A call that got no HTTP answer: the attempt timed out or the network
+ * A call that got no usable HTTP answer: the attempt timed out or the network
  * failed; `aborted` when a client did not send it, the request having no
- * time left.
+ * time left; `too-large` when the body passed the size limit and the call
+ * was cut off.
  */
 export class UpstreamNetworkError extends Error {
   override readonly name = 'UpstreamNetworkError';
   constructor(
-    readonly kind: 'timeout' | 'connection' | 'aborted',
+    readonly kind: 'timeout' | 'connection' | 'aborted' | 'too-large',
     readonly upstream: UpstreamName,
     readonly route: string,
   ) {
@@ -48,15 +50,30 @@ export interface UpstreamHttp {
   close(): Promise<void>;
 }
 
+/** 1 MiB: dozens of times the largest real answer (a line with all its add-ons). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface UpstreamHttpOptions {
+  connections?: number;
+  /**
+   * The largest body read, in bytes. Past it undici destroys the connection
+   * while counting what arrives, so memory stays bounded whatever the
+   * upstream sends; a Content-Length above it is refused before reading.
+   */
+  maxBodyBytes?: number;
+}
+
 export function createUpstreamHttp(
   upstream: UpstreamName,
   metrics: Metrics,
-  options: { connections?: number } = {},
+  options: UpstreamHttpOptions = {},
 ): UpstreamHttp {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const dispatcher: Dispatcher = new Agent({
     connections: options.connections ?? 128,
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 60_000,
+    maxResponseSize: maxBodyBytes,
   });
 
   return {
@@ -73,6 +90,10 @@ export function createUpstreamHttp(
           body: call.body ?? null,
           signal: attempt.abort,
         });
+        if (declaredLength(response.headers) > maxBodyBytes) {
+          response.body.destroy();
+          throw new undiciErrors.ResponseExceededMaxSizeError();
+        }
         const body = await response.body.text();
         metrics.upstreamRequests.inc({
           upstream,
@@ -119,7 +140,13 @@ function abortAfter(ms: number) {
   };
 }
 
+function declaredLength(headers: UpstreamResponse['headers']): number {
+  const value = headers['content-length'];
+  return typeof value === 'string' ? Number(value) : 0;
+}
+
 function networkErrorKind(error: unknown, timedOut: boolean): UpstreamNetworkError['kind'] {
+  if (error instanceof undiciErrors.ResponseExceededMaxSizeError) return 'too-large';
   if (timedOut) return 'timeout';
   if (
     error instanceof undiciErrors.HeadersTimeoutError ||

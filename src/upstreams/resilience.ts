@@ -2,8 +2,8 @@ import {
   BrokenCircuitError,
   BulkheadRejectedError,
   CircuitState,
-  ConsecutiveBreaker,
   ExponentialBackoff,
+  SamplingBreaker,
   bulkhead,
   circuitBreaker,
   handleWhen,
@@ -15,6 +15,7 @@ import {
   type IRetryBackoffContext,
 } from 'cockatiel';
 import { TypedError, isTypedError, upstreamUnavailable, type UpstreamName } from '../errors.js';
+import type { CircuitPosition } from '../health.js';
 import type { Metrics } from '../metrics.js';
 
 /**
@@ -23,6 +24,11 @@ import type { Metrics } from '../metrics.js';
  * breaker counts operations after their retries, not attempts. Innermost, a
  * bulkhead bounds the attempts in flight and waiting, so a slow upstream
  * cannot pile up calls (and memory) without end.
+ *
+ * The breaker opens on a failure rate over a window with a minimum number of
+ * calls, so a few failing lines from one caller cannot shut an upstream off
+ * for everyone. Only the upstream failing counts as a failure; every answer
+ * it gave, a caller's 404 or 400 included, counts as a success.
  *
  * Retry decisions belong to the client, which knows the status, the
  * Retry-After and the time left: it marks an error retryable by raising a
@@ -68,7 +74,11 @@ export function retryableWithin(
 }
 
 export interface ResilienceOptions {
-  breakerThreshold: number;
+  /** The share of calls (0 to 1, exclusive) that must fail within the window to open the circuit. */
+  breakerFailureRate: number;
+  breakerWindowSeconds: number;
+  /** Calls the window must hold before its failure rate opens anything. */
+  breakerMinCalls: number;
   breakerHalfOpenSeconds: number;
   /** Attempts per read, the first one included. */
   maxAttempts?: number;
@@ -86,13 +96,50 @@ export interface UpstreamResilience {
   /** A write (sendRcc, completeOrder): never retried, behind the breaker. */
   write<T>(work: () => Promise<T>): Promise<T>;
   readonly breaker: CircuitBreakerPolicy;
-  isOpen(): boolean;
+  circuit(): CircuitPosition;
 }
 
-/** Only an unavailable upstream trips the breaker; a business error is a healthy answer. */
+/**
+ * What the breaker counts against an upstream: it failed (5xx, timeout,
+ * reset, an answer it could not deliver) or kept refusing (429 after the
+ * retries). Anything else it answered was caused by the caller.
+ */
 function isUpstreamFailure(error: Error): boolean {
-  return isTypedError(error) && error.result.__typename === 'UpstreamUnavailableError';
+  if (!isTypedError(error)) return false;
+  const kind = error.result.__typename;
+  return kind === 'UpstreamUnavailableError' || kind === 'RateLimitedError';
 }
+
+/**
+ * Work as the breaker sees it. A typed error caused by the caller comes back
+ * as a value, so cockatiel records the call as the success it was (a thrown
+ * error it does not handle is recorded as nothing in a closed circuit, and
+ * would close a half-open one without resetting its window); it is thrown
+ * again outside the breaker.
+ */
+type Answered<T> = { value: T } | { refusal: TypedError };
+
+async function answered<T>(work: () => Promise<T>): Promise<Answered<T>> {
+  try {
+    return { value: await work() };
+  } catch (error) {
+    if (isTypedError(error) && !isUpstreamFailure(error)) return { refusal: error };
+    throw error;
+  }
+}
+
+function unwrap<T>(outcome: Answered<T>): T {
+  if ('refusal' in outcome) throw outcome.refusal;
+  return outcome.value;
+}
+
+// Isolated is held open by hand: to callers it is open.
+const CIRCUIT_POSITIONS: Record<CircuitState, CircuitPosition> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Open]: 'open',
+  [CircuitState.Isolated]: 'open',
+};
 
 class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
   constructor(private readonly fallback: IBackoffFactory<unknown>) {}
@@ -127,7 +174,14 @@ export function createUpstreamResilience(
 ): UpstreamResilience {
   const breaker = circuitBreaker(handleWhen(isUpstreamFailure), {
     halfOpenAfter: options.breakerHalfOpenSeconds * 1000,
-    breaker: new ConsecutiveBreaker(options.breakerThreshold),
+    breaker: new SamplingBreaker({
+      threshold: options.breakerFailureRate,
+      duration: options.breakerWindowSeconds * 1000,
+      // cockatiel takes the minimum as calls per second over the window;
+      // half a call short of the count, so the count itself is enough
+      // whatever the floating-point rounding.
+      minimumRps: (options.breakerMinCalls - 0.5) / options.breakerWindowSeconds,
+    }),
   });
   const stateValue: Record<CircuitState, number> = {
     [CircuitState.Closed]: 0,
@@ -153,12 +207,11 @@ export function createUpstreamResilience(
   // Each attempt takes a slot, so the bulkhead bounds the calls the upstream
   // has in hand; an open circuit refuses before a slot is taken.
   const slots = bulkhead(options.maxConcurrent, options.maxQueued);
-  const readPolicy = wrap(breaker, retries, slots);
-  const writePolicy = wrap(breaker, slots);
+  const readPolicy = wrap(retries, slots);
 
   async function guarded<T>(run: () => Promise<T>): Promise<T> {
     try {
-      return await run();
+      return unwrap(await breaker.execute(() => answered(run)));
     } catch (error) {
       if (error instanceof BrokenCircuitError) {
         metrics.breakerRejections.inc({ upstream });
@@ -177,8 +230,8 @@ export function createUpstreamResilience(
 
   return {
     read: (work) => guarded(() => readPolicy.execute(work)),
-    write: (work) => guarded(() => writePolicy.execute(work)),
+    write: (work) => guarded(() => slots.execute(work)),
     breaker,
-    isOpen: () => breaker.state === CircuitState.Open,
+    circuit: () => CIRCUIT_POSITIONS[breaker.state],
   };
 }

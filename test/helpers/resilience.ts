@@ -7,17 +7,20 @@ import {
 
 /**
  * The production policies with short backoffs, so retry tests take
- * milliseconds, and a breaker threshold a test sets when it is the subject.
+ * milliseconds, and a breaker that needs `breakerMinCalls` calls in its
+ * window before it may open, which a test lowers when the breaker is its subject.
  */
 export function createTestResilience(
   upstream: UpstreamName,
   metrics: Metrics,
-  breakerThreshold = 100,
+  breakerMinCalls = 100,
 ): UpstreamResilience {
   return createUpstreamResilience(
     upstream,
     {
-      breakerThreshold,
+      breakerFailureRate: 0.5,
+      breakerWindowSeconds: 30,
+      breakerMinCalls,
       breakerHalfOpenSeconds: 10,
       initialBackoffMs: 5,
       maxBackoffMs: 20,

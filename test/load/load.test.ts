@@ -217,7 +217,6 @@ describe('load: line reads and the ordering flow with 20% upstream 503s', () => 
     const stack = await startTestStack({
       LOG_LEVEL: 'warn',
       ADDONS_CACHE_TTL_S: '1',
-      BREAKER_THRESHOLD: '10',
       BREAKER_HALF_OPEN_S: '1',
     });
     try {

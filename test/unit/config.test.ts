@@ -23,10 +23,17 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       nodeEnv: 'development',
       isProduction: false,
-      dxp: { baseUrl: null, credentials: null, timeoutMs: 3000 },
+      dxp: {
+        baseUrl: null,
+        credentials: null,
+        timeoutMs: 3000,
+        businessUnits: ['PR', 'JM', 'TT', 'BB', 'PA'],
+      },
       px: { baseUrl: null, tokenUrl: null, credentials: null, timeoutMs: 15000 },
       addonsCacheTtlSeconds: 60,
-      breaker: { threshold: 5, halfOpenSeconds: 10 },
+      journalRetentionHours: 72,
+      upstreamMaxBodyBytes: 1048576,
+      breaker: { failureRate: 0.5, windowSeconds: 30, minCalls: 20, halfOpenSeconds: 10 },
       bulkhead: { limit: 128, queue: 1024 },
       redisUrl: null,
       redisTimeoutMs: 500,
@@ -78,7 +85,15 @@ describe('loadConfig', () => {
     [{ DXP_TIMEOUT_MS: '0' }, /^DXP_TIMEOUT_MS: /],
     [{ PX_TIMEOUT_MS: '1.5' }, /^PX_TIMEOUT_MS: /],
     [{ ADDONS_CACHE_TTL_S: '-1' }, /^ADDONS_CACHE_TTL_S: /],
-    [{ BREAKER_THRESHOLD: 'five' }, /^BREAKER_THRESHOLD: /],
+    [{ UPSTREAM_MAX_BODY_BYTES: '1MB' }, /^UPSTREAM_MAX_BODY_BYTES: /],
+    [{ BREAKER_THRESHOLD: '5' }, /^BREAKER_THRESHOLD: no longer read; set BREAKER_FAILURE_RATE/],
+    [{ BREAKER_FAILURE_RATE: '1' }, /^BREAKER_FAILURE_RATE: /],
+    [{ BREAKER_FAILURE_RATE: '0' }, /^BREAKER_FAILURE_RATE: /],
+    [{ BREAKER_FAILURE_RATE: 'half' }, /^BREAKER_FAILURE_RATE: /],
+    [{ BREAKER_WINDOW_S: '0' }, /^BREAKER_WINDOW_S: /],
+    [{ BREAKER_MIN_CALLS: '2.5' }, /^BREAKER_MIN_CALLS: /],
+    [{ DXP_BUSINESS_UNITS: 'PR,mx' }, /^DXP_BUSINESS_UNITS: /],
+    [{ DXP_BUSINESS_UNITS: ' , ' }, /^DXP_BUSINESS_UNITS: /],
     [{ BULKHEAD_LIMIT: '0' }, /^BULKHEAD_LIMIT: /],
     [{ BULKHEAD_QUEUE: '-1' }, /^BULKHEAD_QUEUE: /],
     [{ REDIS_URL: 'redis server' }, /^REDIS_URL: /],
@@ -136,6 +151,17 @@ describe('loadConfig', () => {
       routerSecret: null,
       dxp: { baseUrl: null },
     });
+  });
+
+  it('reads the breaker and the business units dxp-ux serves', () => {
+    const config = loadConfig({
+      BREAKER_FAILURE_RATE: '0.25',
+      BREAKER_WINDOW_S: '60',
+      BREAKER_MIN_CALLS: '40',
+      DXP_BUSINESS_UNITS: 'PR, MX',
+    });
+    expect(config.breaker).toMatchObject({ failureRate: 0.25, windowSeconds: 60, minCalls: 40 });
+    expect(config.dxp.businessUnits).toEqual(['PR', 'MX']);
   });
 
   it('never echoes a value it refuses, which may be a secret', () => {

@@ -21,7 +21,7 @@ describe('dxp-ux status table', () => {
   const rows: { status: number; outcome: DxpErrorOutcome; retryable: boolean }[] = [
     { status: 400, outcome: 'InvalidFieldError', retryable: false },
     { status: 401, outcome: 'UpstreamUnavailableError', retryable: false },
-    { status: 403, outcome: 'UpstreamUnavailableError', retryable: false },
+    { status: 403, outcome: 'InvalidFieldError', retryable: false },
     { status: 404, outcome: 'LineNotFoundError', retryable: false },
     { status: 405, outcome: 'UpstreamUnavailableError', retryable: false },
     { status: 429, outcome: 'RateLimitedError', retryable: true },
@@ -69,14 +69,21 @@ describe('dxp-ux status table', () => {
     });
   });
 
-  it('401 and 403 are our credentials: unavailable, for dxp-ux', () => {
-    for (const status of [401, 403]) {
-      expect(dxpStatusError(status, context()).result).toMatchObject({
-        __typename: 'UpstreamUnavailableError',
-        code: 'UPSTREAM_UNAVAILABLE',
-        upstream: 'DXP',
-      });
-    }
+  it('401 is our credentials: unavailable, for dxp-ux', () => {
+    expect(dxpStatusError(401, context()).result).toMatchObject({
+      __typename: 'UpstreamUnavailableError',
+      code: 'UPSTREAM_UNAVAILABLE',
+      upstream: 'DXP',
+    });
+  });
+
+  it('403 is a business unit dxp-ux does not serve: the caller named it', () => {
+    expect(dxpStatusError(403, context()).result).toMatchObject({
+      __typename: 'InvalidFieldError',
+      code: 'INVALID_FIELD',
+      field: 'businessId',
+      upstreamCode: '403',
+    });
   });
 });
 

@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { upstreamUnavailable } from '../../src/errors.js';
+import { invalidField, upstreamUnavailable } from '../../src/errors.js';
 import { createMetrics } from '../../src/metrics.js';
 import { RetryableError, createUpstreamResilience } from '../../src/upstreams/resilience.js';
 
-function resilience() {
+function resilience(breakerMinCalls = 100) {
   return createUpstreamResilience(
     'DXP',
-    { breakerThreshold: 100, breakerHalfOpenSeconds: 10, maxConcurrent: 8, maxQueued: 8 },
+    {
+      breakerFailureRate: 0.5,
+      breakerWindowSeconds: 30,
+      breakerMinCalls,
+      breakerHalfOpenSeconds: 10,
+      maxConcurrent: 8,
+      maxQueued: 8,
+    },
     createMetrics({ collectDefaults: false }),
   );
 }
@@ -44,5 +51,35 @@ describe('upstream resilience backoff', () => {
       result: { __typename: 'UpstreamUnavailableError' },
     });
     expect(attemptsAt).toHaveLength(1);
+  });
+});
+
+describe('upstream circuit breaker', () => {
+  const failing = () => Promise.reject(upstreamUnavailable('DXP'));
+  const refused = () => Promise.reject(invalidField('businessId', 'not served'));
+
+  it('opens only past the failure rate, counting caller-caused answers as successes', async () => {
+    const policy = resilience(4);
+    for (const work of [refused, refused, failing, failing]) {
+      await policy.write(work).catch(() => undefined);
+    }
+    // Two failures in four calls: not more than half.
+    expect(policy.circuit()).toBe('closed');
+    await policy.write(failing).catch(() => undefined);
+    expect(policy.circuit()).toBe('open');
+  });
+
+  it('does not open before the window holds its minimum of calls', async () => {
+    const policy = resilience(4);
+    for (let call = 0; call < 3; call++) await policy.write(failing).catch(() => undefined);
+    expect(policy.circuit()).toBe('closed');
+    await policy.write(failing).catch(() => undefined);
+    expect(policy.circuit()).toBe('open');
+  });
+
+  it('answers a caller-caused error as it was thrown', async () => {
+    await expect(resilience().read(refused)).rejects.toMatchObject({
+      result: { __typename: 'InvalidFieldError', field: 'businessId' },
+    });
   });
 });

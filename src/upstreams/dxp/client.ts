@@ -6,7 +6,7 @@ import type { Metrics } from '../../metrics.js';
 import type { CallContext } from '../call-context.js';
 import { UpstreamNetworkError, type UpstreamHttp, type UpstreamResponse } from '../http.js';
 import type { UpstreamResilience } from '../resilience.js';
-import { dxpNetworkError, dxpStatusError } from './errors.js';
+import { dxpNetworkError, dxpStatusError, unknownBusinessUnit } from './errors.js';
 import { toMobileLineRecord } from './mapping.js';
 import {
   DxpProductOrderResponseSchema,
@@ -22,11 +22,16 @@ export interface DxpClientOptions {
   credentials: UpstreamCredentials;
   /** Per-attempt timeout; an attempt never runs past the request's deadline either. */
   timeoutMs: number;
+  /** The business units dxp-ux serves; a line of another is refused here, without a call. */
+  businessUnits?: readonly string[];
   http: UpstreamHttp;
   resilience: UpstreamResilience;
   /** Counts 200 answers of the wrong shape, which the HTTP layer sees as successes. */
   metrics?: Metrics;
 }
+
+/** The business units the seed documents for dxp-ux. */
+export const DXP_DEFAULT_BUSINESS_UNITS: readonly string[] = ['PR', 'JM', 'TT', 'BB', 'PA'];
 
 const ROUTE = 'productOrder';
 const validResponse = Compile(DxpProductOrderResponseSchema);
@@ -81,9 +86,14 @@ export function createDxpClient(options: DxpClientOptions): DxpClient {
     return toMobileLineRecord(key, body);
   }
 
+  const businessUnits = new Set(options.businessUnits ?? DXP_DEFAULT_BUSINESS_UNITS);
+
   return {
     // No abort signal: nothing cancels a line read but its own deadline.
-    getLine: (key, call) => options.resilience.read(() => attempt(key, call)),
+    getLine: (key, call) =>
+      businessUnits.has(key.businessId)
+        ? options.resilience.read(() => attempt(key, call))
+        : Promise.reject(unknownBusinessUnit()),
     close: () => options.http.close(),
   };
 }

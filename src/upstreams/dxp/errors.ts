@@ -23,6 +23,8 @@ export interface DxpErrorRule {
   retryable: boolean;
   /** Whether the answer's `Retry-After` sets the wait before that attempt. */
   honoursRetryAfter: boolean;
+  /** The input an InvalidFieldError names; the msisdn unless said otherwise. */
+  field?: 'businessId';
 }
 
 const notRetried = (outcome: DxpErrorOutcome): DxpErrorRule => ({
@@ -38,7 +40,9 @@ export const DXP_STATUS_RULES: Readonly<Record<number, DxpErrorRule>> = {
   // Our own credentials were refused: the agent cannot fix that, and asking
   // again with the same ones cannot help.
   401: notRetried('UpstreamUnavailableError'),
-  403: notRetried('UpstreamUnavailableError'),
+  // dxp-ux refuses a business unit it does not serve (the path's first
+  // segment); most are refused before the call, against DXP_BUSINESS_UNITS.
+  403: { ...notRetried('InvalidFieldError'), field: 'businessId' },
   404: notRetried('LineNotFoundError'),
   405: notRetried('UpstreamUnavailableError'),
   429: { outcome: 'RateLimitedError', retryable: true, honoursRetryAfter: true },
@@ -57,6 +61,8 @@ export const DXP_NETWORK_RULES: Readonly<Record<UpstreamNetworkError['kind'], Dx
   connection: { outcome: 'UpstreamUnavailableError', retryable: true, honoursRetryAfter: false },
   // The GraphQL request ran out of time: there is no time left for another attempt.
   aborted: notRetried('UpstreamUnavailableError'),
+  // Another attempt would most likely read the same oversized answer.
+  'too-large': notRetried('UpstreamUnavailableError'),
 };
 
 export function dxpRuleFor(status: number): DxpErrorRule {
@@ -96,6 +102,7 @@ function decide(
   const waitMs = rule.honoursRetryAfter ? parseRetryAfter(context.retryAfter, context.now) : null;
   const retryAfterSeconds = waitMs === null ? null : Math.ceil(waitMs / 1000);
   const typed = typedErrorFor(rule.outcome, {
+    field: rule.field,
     upstreamCode,
     retryAfterSeconds,
     msisdn: context.msisdn,
@@ -105,12 +112,18 @@ function decide(
 
 function typedErrorFor(
   outcome: DxpErrorOutcome,
-  details: { upstreamCode: string | null; retryAfterSeconds: number | null; msisdn: string },
+  details: {
+    field: DxpErrorRule['field'];
+    upstreamCode: string | null;
+    retryAfterSeconds: number | null;
+    msisdn: string;
+  },
 ): TypedError {
   switch (outcome) {
     case 'LineNotFoundError':
       return lineNotFound(details.msisdn, details.upstreamCode);
     case 'InvalidFieldError':
+      if (details.field === 'businessId') return unknownBusinessUnit(details.upstreamCode);
       return invalidField('msisdn', 'dxp-ux could not read the request; check the mobile number.', {
         upstreamCode: details.upstreamCode,
       });
@@ -122,6 +135,11 @@ function typedErrorFor(
         retryAfterSeconds: details.retryAfterSeconds,
       });
   }
+}
+
+/** A business unit dxp-ux does not serve: the caller's input, refused before or by dxp-ux. */
+export function unknownBusinessUnit(upstreamCode: string | null = null): TypedError {
+  return invalidField('businessId', 'dxp-ux does not serve this business unit.', { upstreamCode });
 }
 
 // The message leaves the msisdn out: the caller has it in the `msisdn` field,

@@ -144,7 +144,10 @@ export function createPxClient(options: PxClientOptions): PxClient {
       const typed = upstreamUnavailable('PX', { transactionId });
       // A timeout on a write leaves its outcome unknown: answered as is, never
       // sent again here; the order journal above decides what the next call does.
-      if (exchange.mode === 'read') throw retryableWithin(typed, null, call.deadline);
+      // An oversized answer would most likely come back oversized.
+      if (exchange.mode === 'read' && error.kind !== 'too-large') {
+        throw retryableWithin(typed, null, call.deadline);
+      }
       throw typed;
     }
   }

@@ -27,16 +27,22 @@ export interface TokenManagerOptions {
   metrics: Metrics;
   /** Refresh when less than this remains of the token's life. */
   refreshSkewSeconds?: number;
+  /** The lifetime assumed when the answer gives none that can be read. */
+  defaultLifetimeSeconds?: number;
+  /** How long a token is used at least, whatever lifetime it came with; a 401 still drops it sooner. */
+  minReuseSeconds?: number;
   now?: () => number;
 }
 
 const ROUTE = 'oauthToken';
 
 // The field names are OAuth2's (RFC 6749 §5.1), not Px's, so they live here.
+// expires_in is only RECOMMENDED there, and some servers send it as a string:
+// `lifetimeSeconds` reads what it can and assumes the rest.
 const TokenResponseSchema = Type.Object({
   access_token: Type.String({ minLength: 1 }),
   token_type: Type.String({ pattern: '^[Bb][Ee][Aa][Rr][Ee][Rr]$' }),
-  expires_in: Type.Number({ exclusiveMinimum: 0 }),
+  expires_in: Type.Optional(Type.Unknown()),
 });
 const validTokenResponse = Compile(TokenResponseSchema);
 
@@ -47,7 +53,12 @@ interface Token {
 }
 
 export function createTokenManager(options: TokenManagerOptions): TokenManager {
-  const { refreshSkewSeconds = 30, now = Date.now } = options;
+  const {
+    refreshSkewSeconds = 30,
+    defaultLifetimeSeconds = 300,
+    minReuseSeconds = 5,
+    now = Date.now,
+  } = options;
   const authorization = `Basic ${Buffer.from(
     `${options.credentials.clientId}:${options.credentials.clientSecret}`,
   ).toString('base64')}`;
@@ -82,12 +93,15 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
     }
     const body = parseTokenBody(response.body);
     options.metrics.tokenGrants.inc();
-    const lifetimeMs = body.expires_in * 1000;
+    const lifetimeMs = (lifetimeSeconds(body.expires_in) ?? defaultLifetimeSeconds) * 1000;
     // A lifetime shorter than twice the skew would make every token stale on
     // arrival; refreshing at half-life then still gets one grant per lifetime.
     const skewMs = Math.min(refreshSkewSeconds * 1000, lifetimeMs / 2);
-    // Counted from when the grant was asked for, so the slack covers the round trip.
-    return { value: body.access_token, refreshAt: requestedAt + lifetimeMs - skewMs };
+    // Counted from when the grant was asked for, so the slack covers the round
+    // trip; never sooner than the minimum reuse, so a token endpoint that
+    // answers `expires_in: 0.001` does not cost a grant per call.
+    const usableMs = Math.max(lifetimeMs - skewMs, minReuseSeconds * 1000);
+    return { value: body.access_token, refreshAt: requestedAt + usableMs };
   }
 
   function logGrant(call: CallContext, startedAt: number, outcome: number | string): void {
@@ -140,6 +154,15 @@ function parseTokenBody(text: string): Type.Static<typeof TokenResponseSchema> {
   }
   if (!validTokenResponse.Check(body)) throw upstreamUnavailable('PX', { upstreamCode: '200' });
   return body;
+}
+
+/** `expires_in` as a number of seconds (a JSON number or a numeric string), or null when it says none. */
+function lifetimeSeconds(expiresIn: unknown): number | null {
+  const seconds =
+    typeof expiresIn === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(expiresIn)
+      ? Number(expiresIn)
+      : expiresIn;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
 /**
