@@ -1,6 +1,4 @@
 import { bool, cleanEnv, EnvError, EnvMissingError, host, makeValidator, str, url } from 'envalid';
-import { DXP_DEFAULT_BUSINESS_UNITS } from './upstreams/dxp/client.js';
-import { DEFAULT_MAX_BODY_BYTES } from './upstreams/http.js';
 
 /**
  * Every environment variable the subgraph reads, parsed and validated once at
@@ -66,6 +64,12 @@ export interface Config {
     maxRepresentations: number;
   };
 }
+
+/** The business units the seed documents for dxp-ux. */
+export const DXP_DEFAULT_BUSINESS_UNITS: readonly string[] = ['PR', 'JM', 'TT', 'BB', 'PA'];
+
+/** 1 MiB: dozens of times the largest real answer (a line with all its add-ons). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

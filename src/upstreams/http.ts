@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+import { DEFAULT_MAX_BODY_BYTES } from '../config.js';
 import type { UpstreamName } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 
@@ -49,9 +50,6 @@ export interface UpstreamHttp {
   send(call: UpstreamCall): Promise<UpstreamResponse>;
   close(): Promise<void>;
 }
-
-/** 1 MiB: dozens of times the largest real answer (a line with all its add-ons). */
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface UpstreamHttpOptions {
   connections?: number;

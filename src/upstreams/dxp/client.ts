@@ -1,7 +1,7 @@
 import { Compile } from 'typebox/compile';
 import { upstreamUnavailable } from '../../errors.js';
 import { maskMsisdn } from '../../logger.js';
-import type { UpstreamCredentials } from '../../config.js';
+import { DXP_DEFAULT_BUSINESS_UNITS, type UpstreamCredentials } from '../../config.js';
 import type { Metrics } from '../../metrics.js';
 import type { CallContext } from '../call-context.js';
 import { UpstreamNetworkError, type UpstreamHttp, type UpstreamResponse } from '../http.js';
@@ -29,9 +29,6 @@ export interface DxpClientOptions {
   /** Counts 200 answers of the wrong shape, which the HTTP layer sees as successes. */
   metrics?: Metrics;
 }
-
-/** The business units the seed documents for dxp-ux. */
-export const DXP_DEFAULT_BUSINESS_UNITS: readonly string[] = ['PR', 'JM', 'TT', 'BB', 'PA'];
 
 const ROUTE = 'productOrder';
 const validResponse = Compile(DxpProductOrderResponseSchema);
