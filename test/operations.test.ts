@@ -255,6 +255,6 @@ describe('the example operations, run as written through Apollo Client with the 
       'OrderCompleted',
       'Order',
     ]);
-    expect(console_.messages()).toEqual([]);
+    expect(console_.take()).toEqual([]);
   });
 });

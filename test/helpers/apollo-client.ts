@@ -1,5 +1,11 @@
 import './apollo-dev-mode.js';
-import { ApolloClient, HttpLink, InMemoryCache, setLogVerbosity } from '@apollo/client';
+import {
+  ApolloClient,
+  HttpLink,
+  InMemoryCache,
+  setLogVerbosity,
+  type InMemoryCacheConfig,
+} from '@apollo/client';
 import { loadDevMessages, loadErrorMessages } from '@apollo/client/dev';
 import { __DEV__ } from '@apollo/client/utilities/environment';
 import { vi } from 'vitest';
@@ -14,15 +20,18 @@ setLogVerbosity('debug');
 export const apolloDevelopmentBuild = __DEV__;
 
 /** A front end's Apollo Client: the generated possibleTypes and typePolicies, HttpLink over fetch. */
-export function createApolloClient(graphqlUrl: string): ApolloClient {
+export function createApolloClient(
+  graphqlUrl: string,
+  cacheConfig: InMemoryCacheConfig = { possibleTypes: introspection.possibleTypes, typePolicies },
+): ApolloClient {
   return new ApolloClient({
     link: new HttpLink({ uri: graphqlUrl, fetch }),
-    cache: new InMemoryCache({ possibleTypes: introspection.possibleTypes, typePolicies }),
+    cache: new InMemoryCache(cacheConfig),
   });
 }
 
 /** Everything Apollo Client logs (its warnings go through console), until restore(). */
-export function captureConsole(): { messages(): string[]; restore(): void } {
+export function captureConsole(): { take(): string[]; restore(): void } {
   const methods = ['debug', 'log', 'info', 'warn', 'error'] as const;
   const messages: string[] = [];
   const spies = methods.map((method) =>
@@ -31,7 +40,7 @@ export function captureConsole(): { messages(): string[]; restore(): void } {
     }),
   );
   return {
-    messages: () => [...messages],
+    take: () => messages.splice(0),
     restore: () => {
       for (const spy of spies) spy.mockRestore();
     },
