@@ -1,38 +1,105 @@
-import { Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gql } from '@apollo/client';
+import {
+  Kind,
+  parse,
+  type FieldNode,
+  type GraphQLNamedType,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { typePolicies } from '../schema/client/type-policies.js';
 import { buildSchema } from '../src/schema.js';
 import { exampleOperationNames, readExampleOperation } from './federation/example-operations.js';
 import { nodeGraphql } from './federation/node-graphql.js';
+import {
+  apolloDevelopmentBuild,
+  captureConsole,
+  createApolloClient,
+} from './helpers/apollo-client.js';
 import { graphql, startTestStack, type TestStack } from './helpers/app.js';
 
 const schema = buildSchema();
 const names = exampleOperationNames();
 
-/** Result unions whose members an operation does not all select by name. */
-function unhandledUnionMembers(document: string): string[] {
+/** Calls `visit` for each field of `document` that has a selection set, with its named return type. */
+function forEachObjectField(
+  document: string,
+  visit: (field: FieldNode, returned: GraphQLNamedType) => void,
+): void {
   const typeInfo = new nodeGraphql.TypeInfo(schema);
-  const missing: string[] = [];
   nodeGraphql.visit(
     parse(document),
     nodeGraphql.visitWithTypeInfo(typeInfo, {
       Field(node) {
         // The field's type as printed ("[MobileLineResult!]!") without its wrappers.
-        const typeName = String(typeInfo.getType()).replace(/[[\]!]/g, '');
-        const union = schema.getType(typeName);
-        if (!nodeGraphql.isUnionType(union) || !node.selectionSet) return;
-        const handled = new Set(
-          node.selectionSet.selections.flatMap((selection) =>
-            selection.kind === Kind.INLINE_FRAGMENT && selection.typeCondition
-              ? [selection.typeCondition.name.value]
-              : [],
-          ),
-        );
-        for (const member of union.getTypes()) {
-          if (!handled.has(member.name)) missing.push(`${node.name.value}: ${member.name}`);
-        }
+        const returned = schema.getType(String(typeInfo.getType()).replace(/[[\]!]/g, ''));
+        if (node.selectionSet && returned) visit(node, returned);
       },
     }),
   );
+}
+
+/** Result unions whose members an operation does not all select by name. */
+function unhandledUnionMembers(document: string): string[] {
+  const missing: string[] = [];
+  forEachObjectField(document, (node, union) => {
+    if (!nodeGraphql.isUnionType(union)) return;
+    const handled = new Set(
+      node.selectionSet?.selections.flatMap((selection) =>
+        selection.kind === Kind.INLINE_FRAGMENT && selection.typeCondition
+          ? [selection.typeCondition.name.value]
+          : [],
+      ),
+    );
+    for (const member of union.getTypes()) {
+      if (!handled.has(member.name)) missing.push(`${node.name.value}: ${member.name}`);
+    }
+  });
+  return missing;
+}
+
+/** The key fields of every type the generated type policies normalize. */
+const keyFieldsByType = new Map(
+  Object.entries(typePolicies).flatMap(([typeName, policy]) =>
+    'keyFields' in policy ? [[typeName, policy.keyFields as readonly string[]] as const] : [],
+  ),
+);
+
+/** Field names a selection set asks for on `typeName`, through inline fragments on that type. */
+function selectedOn(selectionSet: SelectionSetNode, typeName: string): Set<string> {
+  const names = new Set<string>();
+  const walk = (selections: readonly SelectionNode[]) => {
+    for (const selection of selections) {
+      if (selection.kind === Kind.FIELD) names.add(selection.alias?.value ?? selection.name.value);
+      else if (
+        selection.kind === Kind.INLINE_FRAGMENT &&
+        (!selection.typeCondition || selection.typeCondition.name.value === typeName)
+      )
+        walk(selection.selectionSet.selections);
+    }
+  };
+  walk(selectionSet.selections);
+  return names;
+}
+
+/** Keyed objects an operation can return without `__typename` or one of their key fields. */
+function keylessObjects(document: string): string[] {
+  const missing: string[] = [];
+  forEachObjectField(document, (node, returned) => {
+    const members = nodeGraphql.isAbstractType(returned)
+      ? schema.getPossibleTypes(returned)
+      : [returned];
+    for (const member of members) {
+      const key = keyFieldsByType.get(member.name);
+      if (!key || !node.selectionSet) continue;
+      const selected = selectedOn(node.selectionSet, member.name);
+      for (const wanted of ['__typename', ...key]) {
+        if (!selected.has(wanted)) missing.push(`${node.name.value} (${member.name}): ${wanted}`);
+      }
+    }
+  });
   return missing;
 }
 
@@ -62,6 +129,7 @@ describe('the example operations under schema/operations', () => {
       expect(operations).toHaveLength(1);
       expect(operations[0]?.name?.value).toMatch(/^[A-Z][A-Za-z]+$/);
       expect(unhandledUnionMembers(document)).toEqual([]);
+      expect(keylessObjects(document)).toEqual([]);
     },
   );
 
@@ -128,5 +196,65 @@ describe('the example operations, run as written against the sandboxes', () => {
     expect(await runExample('order')).toMatchObject({
       order: { partnerOrderId: 'PO-1001', rccAcceptance: { method: 'SMS' } },
     });
+  });
+});
+
+describe('the example operations, run as written through Apollo Client with the generated type policies', () => {
+  let stack: TestStack;
+  let console_: ReturnType<typeof captureConsole>;
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(() => stack.close());
+  beforeEach(() => {
+    console_ = captureConsole();
+  });
+  afterEach(() => {
+    console_.restore();
+  });
+
+  it('runs every example in flow order with no cache warning', async () => {
+    expect(apolloDevelopmentBuild).toBe(true);
+    const client = createApolloClient(stack.graphqlUrl);
+    const order = [
+      'mobile-line-addons',
+      'mobile-lines',
+      'rcc-disclosure',
+      'send-rcc',
+      'rcc-acceptance',
+      'complete-order',
+      'order',
+    ];
+    expect([...order].sort()).toEqual(names);
+    const typenames: string[] = [];
+    for (const name of order) {
+      const { document, variables } = readExampleOperation(name);
+      const query = gql(document);
+      const isMutation = document
+        .trimStart()
+        .replace(/^(#.*\n)+/, '')
+        .startsWith('mutation');
+      const { data } = isMutation
+        ? await client.mutate({ mutation: query, variables: variables ?? {} })
+        : await client.query({ query, variables: variables ?? {}, fetchPolicy: 'network-only' });
+      const root = Object.values(data as Record<string, unknown>)[0];
+      typenames.push(
+        ...(Array.isArray(root) ? root : [root]).map(
+          (value) => (value as { __typename: string }).__typename,
+        ),
+      );
+    }
+    expect(typenames).toEqual([
+      'MobileLine',
+      'MobileLine',
+      'MobileLine',
+      'LineNotFoundError',
+      'RccDisclosure',
+      'RccSent',
+      'RccAcceptanceStatus',
+      'OrderCompleted',
+      'Order',
+    ]);
+    expect(console_.take()).toEqual([]);
   });
 });
