@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gql } from '@apollo/client';
 import {
   Kind,
@@ -10,6 +12,7 @@ import {
 } from 'graphql';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { typePolicies } from '../schema/client/type-policies.js';
+import { projectRoot } from '../src/project-root.js';
 import { buildSchema } from '../src/schema.js';
 import { exampleOperationNames, readExampleOperation } from './federation/example-operations.js';
 import { nodeGraphql } from './federation/node-graphql.js';
@@ -149,6 +152,48 @@ describe('the example operations under schema/operations', () => {
       Object.keys(type?.getFields() ?? {}).filter((field) => !field.startsWith('_')),
     );
     expect(rootFields.filter((field) => !used.has(field))).toEqual([]);
+  });
+});
+
+/** The README up to its supergraph section: what runs against this subgraph alone. */
+const readmeOwnPart = () => {
+  const readme = readFileSync(join(projectRoot(), 'README.md'), 'utf8');
+  return readme.slice(0, readme.indexOf('## Compose it into a supergraph'));
+};
+
+/** The README's code blocks in one language, as written (list indentation removed). */
+function readmeBlocks(language: 'graphql' | 'json'): string[] {
+  return [
+    ...readmeOwnPart().matchAll(new RegExp(`\`\`\`${language}\\n([\\s\\S]*?)\`\`\``, 'g')),
+  ].map((match) => (match[1] ?? '').replace(/^ {3}/gm, ''));
+}
+const readmeExamples = () => readmeBlocks('graphql');
+
+describe("the README's example operations", () => {
+  const examples = readmeExamples();
+
+  it('are there: the lines and every step of the ordering flow', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(examples.map((document) => [document.split('\n')[0], document]))(
+    '%s validates and selects the key fields of every keyed object',
+    (_name, document) => {
+      expect(nodeGraphql.validate(schema, parse(document)).map((error) => error.message)).toEqual(
+        [],
+      );
+      expect(keylessObjects(document)).toEqual([]);
+    },
+  );
+
+  it('answers its first one with the JSON it shows', async () => {
+    const stack = await startTestStack();
+    try {
+      const response = await graphql(stack.graphqlUrl, examples[0] ?? '');
+      expect(response.body).toEqual(JSON.parse(readmeBlocks('json')[0] ?? 'null'));
+    } finally {
+      await stack.close();
+    }
   });
 });
 
