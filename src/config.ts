@@ -53,6 +53,8 @@ export interface Config {
   /** How long a request's headers and body may take to arrive. */
   httpRequestTimeoutMs: number;
   routerSecret: string | null;
+  /** PARTNER_HEADER: the header naming the one partner an order-flow request may act for; null: off. */
+  partnerHeader: string | null;
   corsOrigins: string[];
   limits: {
     maxDepth: number;
@@ -105,6 +107,13 @@ const rate = makeValidator<number>((input) => {
   if (!/^\d*\.?\d+$/.test(input) || value <= 0 || value >= 1)
     throw new EnvError('expected a number between 0 and 1, e.g. 0.5');
   return value;
+});
+
+/** An HTTP header name (RFC 9110 token), lower-cased as Node reports it. */
+const headerName = makeValidator<string>((input) => {
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(input))
+    throw new EnvError('expected a header name, e.g. x-partner-id');
+  return input.toLowerCase();
 });
 
 const businessUnits = makeValidator<string[]>((input) => {
@@ -170,6 +179,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       REDIS_TIMEOUT_MS: positiveInt({ default: 500 }),
       HTTP_REQUEST_TIMEOUT_MS: positiveInt({ default: 10000 }),
       ROUTER_SECRET: str({ default: undefined }),
+      PARTNER_HEADER: headerName({ default: undefined }),
       SANDBOX: bool({ default: false }),
       CORS_ORIGINS: origins({ default: [] }),
       QUERY_MAX_DEPTH: positiveInt({ default: 12 }),
@@ -243,6 +253,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     redisTimeoutMs: env.REDIS_TIMEOUT_MS,
     httpRequestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
     routerSecret,
+    partnerHeader: env.PARTNER_HEADER ?? null,
     corsOrigins: env.CORS_ORIGINS,
     limits: {
       maxDepth: env.QUERY_MAX_DEPTH,

@@ -24,6 +24,7 @@ import {
 import { landingPagePlugin } from './plugins/landing-page.js';
 import { fanOutLimitsPlugin } from './plugins/fan-out-limits.js';
 import { hideTokenLimit, queryLimits } from './plugins/limits.js';
+import { partnerBindingPlugin } from './plugins/partner-binding.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
 import { buildSchema } from './schema.js';
 import type { Services } from './services.js';
@@ -96,6 +97,7 @@ export async function createServer({
       metricsPlugin(metrics),
       correlationErrorsPlugin(),
       fanOutLimitsPlugin({ maxRepresentations: config.limits.maxRepresentations }),
+      ...(config.partnerHeader === null ? [] : [partnerBindingPlugin(config.partnerHeader)]),
     ],
   });
   await apollo.start();

@@ -24,7 +24,9 @@ describe('GraphQL over HTTP: what the server refuses', () => {
 
   async function post(body: string | Buffer, headers: Record<string, string>) {
     const before = upstreamCalls();
-    const response = await fetch(stack.graphqlUrl, { method: 'POST', headers, body });
+    // A Uint8Array, not the Buffer: a BodyInit under the DOM typings some dev dependencies pull in too.
+    const sent = typeof body === 'string' ? body : new Uint8Array(body);
+    const response = await fetch(stack.graphqlUrl, { method: 'POST', headers, body: sent });
     const text = await response.text();
     expect(upstreamCalls() - before).toBe(0);
     return { status: response.status, text, headers: response.headers };

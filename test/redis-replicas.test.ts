@@ -63,7 +63,7 @@ describe.skipIf(!REDIS_AVAILABLE)(
         // Ready once its Redis connection is up, which may follow the listening by a moment.
         const readiness = async () => {
           const response = await fetch(`${replica.url}/health/ready`);
-          return { status: response.status, body: await response.json() };
+          return { status: response.status, body: (await response.json()) as unknown };
         };
         await expect.poll(readiness, { timeout: 10_000 }).toMatchObject({
           status: 200,

@@ -31,9 +31,12 @@ describe.skipIf(!REDIS_AVAILABLE)('the subgraph with REDIS_URL', () => {
     try {
       // Ready once the Redis connection is up, which may follow the listening by a moment.
       await expect
-        .poll(async () => (await fetch(`${stack.app.url}/health/ready`)).json(), {
-          timeout: 10_000,
-        })
+        .poll(
+          async () => (await (await fetch(`${stack.app.url}/health/ready`)).json()) as unknown,
+          {
+            timeout: 10_000,
+          },
+        )
         .toMatchObject({ ready: true, checks: { redis: 'ok' } });
       expect(await clientCount(look)).toBe(before + 1);
 

@@ -44,7 +44,8 @@ describe('the published subgraph schema (schema/published/ordering-subgraph.grap
 
 describe('the schema check', () => {
   const current = currentSubgraphSdl();
-  const orderArguments = '    partnerOrderId: ID!\n  ): Order\n';
+  const orderReturns = '  ): Order @requiresScopes(scopes: [["orders:read"]])\n';
+  const orderArguments = `    partnerOrderId: ID!\n${orderReturns}`;
 
   it.each([
     {
@@ -72,7 +73,7 @@ describe('the schema check', () => {
       after: edit(
         current,
         orderArguments,
-        '    partnerOrderId: ID!\n    channel: String!\n  ): Order\n',
+        `    partnerOrderId: ID!\n    channel: String!\n${orderReturns}`,
       ),
       expected: /FIELD_ARGUMENT_ADDED at Query\.order\.channel/,
     },
@@ -86,7 +87,11 @@ describe('the schema check', () => {
     {
       change: 'a new type, a new field and a new optional argument',
       after: `${edit(
-        edit(current, orderArguments, '    partnerOrderId: ID!\n    channel: String\n  ): Order\n'),
+        edit(
+          current,
+          orderArguments,
+          `    partnerOrderId: ID!\n    channel: String\n${orderReturns}`,
+        ),
         'type RccSection {\n',
         'type RccSection {\n  """A note on the section."""\n  note: Note\n\n',
       )}\n"""A note."""\ntype Note {\n  """Its text."""\n  text: String!\n}\n`,

@@ -3,6 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { RequestContext } from '../context.js';
 import { TOO_MANY_LINES, TOO_MANY_REPRESENTATIONS } from './fan-out-limits.js';
+import { FORBIDDEN, UNAUTHENTICATED } from './partner-binding.js';
 
 /**
  * Codes of errors raised on purpose, whose messages are written for clients:
@@ -24,6 +25,8 @@ const DELIBERATE_CODES = new Set([
   'SERVICE_UNAVAILABLE',
   TOO_MANY_LINES,
   TOO_MANY_REPRESENTATIONS,
+  UNAUTHENTICATED,
+  FORBIDDEN,
 ]);
 
 export const INTERNAL_ERROR_MESSAGE = 'Internal server error';

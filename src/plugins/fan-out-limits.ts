@@ -118,7 +118,10 @@ function askedBy(
 }
 
 /** The root fields of a selection set, through inline fragments and fragment spreads (validated: no cycles). */
-function* rootFields(selectionSet: SelectionSetNode, document: DocumentNode): Generator<FieldNode> {
+export function* rootFields(
+  selectionSet: SelectionSetNode,
+  document: DocumentNode,
+): Generator<FieldNode> {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       yield selection;
@@ -137,7 +140,7 @@ function* rootFields(selectionSet: SelectionSetNode, document: DocumentNode): Ge
 }
 
 /** GraphQL coerces a single value given for a list to a list of one. */
-function asList(value: unknown): unknown[] {
+export function asList(value: unknown): unknown[] {
   if (value === undefined || value === null) return [];
   return Array.isArray(value) ? value : [value];
 }

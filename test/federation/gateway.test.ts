@@ -7,7 +7,7 @@ import { startCustomersSubgraph, type ExampleCustomer } from './customers-subgra
 import { readExampleOperation } from './example-operations.js';
 import { startExampleGateway, type ExampleGateway, type SubgraphFetch } from './gateway.js';
 import type { RunningSubgraph } from './subgraph-server.js';
-import { composeExampleSupergraph } from './supergraph.js';
+import { composeExampleSupergraph, composeForApolloGateway } from './supergraph.js';
 
 const ROUTER_SECRET = 'gateway-test-router-secret';
 const SEED = { businessId: 'PR', msisdn: '16654555678' };
@@ -85,7 +85,7 @@ describe('@apollo/gateway serving the composed supergraph, in front of the subgr
     customers = await startCustomersSubgraph(exampleCustomers);
     catalog = await startCatalogSubgraph();
     gateway = await startExampleGateway({
-      supergraphSdl: composeExampleSupergraph().supergraphSdl,
+      supergraphSdl: composeForApolloGateway().supergraphSdl,
       urls: { ordering: stack.graphqlUrl, customers: customers.url, catalog: catalog.url },
       routerSecret: ROUTER_SECRET,
     });

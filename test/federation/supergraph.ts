@@ -1,5 +1,5 @@
 import { composeServices } from '@apollo/composition';
-import type { DocumentNode } from 'graphql';
+import { visit, type DocumentNode } from 'graphql';
 import { loadTypeDefs } from '../../src/schema.js';
 import { CATALOG_TYPE_DEFS } from './catalog-subgraph.js';
 import { CUSTOMERS_TYPE_DEFS } from './customers-subgraph.js';
@@ -70,4 +70,28 @@ export function exampleSubgraphs(): SubgraphDefinition[] {
 
 export function composeExampleSupergraph(): ComposedSupergraph {
   return composeSubgraphs(exampleSubgraphs());
+}
+
+/**
+ * The directives whose supergraph features are `for: SECURITY`: a router
+ * that cannot enforce them must refuse the supergraph, and @apollo/gateway
+ * does (UNSUPPORTED_LINKED_FEATURE). Apollo Router and Hive Gateway enforce them.
+ */
+export const AUTHORIZATION_DIRECTIVES = ['authenticated', 'requiresScopes'] as const;
+
+/**
+ * The example supergraph as @apollo/gateway can serve it: composed from the
+ * same subgraphs without the authorization directives, which that gateway
+ * cannot enforce. Query planning is the same; only enforcement is missing.
+ */
+export function composeForApolloGateway(): ComposedSupergraph {
+  const authorization = new Set<string>(AUTHORIZATION_DIRECTIVES);
+  return composeSubgraphs(
+    exampleSubgraphs().map((subgraph) => ({
+      ...subgraph,
+      typeDefs: visit(subgraph.typeDefs, {
+        Directive: (node) => (authorization.has(node.name.value) ? null : undefined),
+      }),
+    })),
+  );
 }

@@ -1,5 +1,9 @@
 import { composeServices } from '@apollo/composition';
-import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
+import {
+  ROUTER_SUPPORTED_SUPERGRAPH_FEATURES,
+  Supergraph,
+  operationFromDocument,
+} from '@apollo/federation-internals';
 import { QueryPlanner, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import { parse } from 'graphql';
 import { loadTypeDefs } from '../../src/schema.js';
@@ -65,7 +69,10 @@ export function plannedEntityFetches(): Record<EntityName, string> {
   if (composition.errors) {
     throw new Error(`composition failed: ${composition.errors.map(String).join('; ')}`);
   }
-  const supergraph = Supergraph.build(composition.supergraphSdl);
+  // Planned as Apollo Router plans it: with the authorization features it enforces.
+  const supergraph = Supergraph.build(composition.supergraphSdl, {
+    supportedFeatures: ROUTER_SUPPORTED_SUPERGRAPH_FEATURES,
+  });
   const planner = new QueryPlanner(supergraph);
   const fetchOf = (query: string): string => {
     const plan = planner.buildQueryPlan(

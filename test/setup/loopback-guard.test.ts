@@ -4,7 +4,7 @@ import { lookup } from 'node:dns/promises';
 import { once } from 'node:events';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { composeExampleSupergraph } from '../federation/supergraph.js';
+import { composeForApolloGateway } from '../federation/supergraph.js';
 import { OutsideLoopbackError, takeRefusals } from './loopback-guard.js';
 
 // TEST-NET-3 (RFC 5737): documentation only, never routed.
@@ -72,7 +72,7 @@ describe('the loopback-only guard every test process runs under (test/setup/vite
 
   it('catches what @apollo/gateway probes unless APOLLO_TELEMETRY_DISABLED=true, which the set-up sets', async () => {
     expect(process.env['APOLLO_TELEMETRY_DISABLED']).toBe('true');
-    const { supergraphSdl } = composeExampleSupergraph();
+    const { supergraphSdl } = composeForApolloGateway();
 
     const quiet = new ApolloGateway({ supergraphSdl });
     await quiet.load();
