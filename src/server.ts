@@ -21,6 +21,7 @@ import {
   formatError,
   maskedInternalMessage,
 } from './plugins/error-masking.js';
+import { cachePolicyPlugin } from './plugins/cache-policy.js';
 import { landingPagePlugin } from './plugins/landing-page.js';
 import { fanOutLimitsPlugin } from './plugins/fan-out-limits.js';
 import { hideTokenLimit, queryLimits } from './plugins/limits.js';
@@ -92,7 +93,9 @@ export async function createServer({
     formatError: (formatted) => hideTokenLimit(formatError(formatted)),
     plugins: [
       landingPagePlugin(config.isProduction),
+      // Per-field cache hints cost every resolver; cachePolicyPlugin decides per document.
       ApolloServerPluginCacheControlDisabled(),
+      cachePolicyPlugin({ ttlSeconds: config.addonsCacheTtlSeconds }),
       metricsPlugin(metrics),
       correlationErrorsPlugin(),
       fanOutLimitsPlugin({ maxRepresentations: config.limits.maxRepresentations }),
