@@ -2,6 +2,7 @@ import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { startTracing } from './observability/tracing.js';
 import { DXP_SANDBOX_CREDENTIALS, startDxpSandbox } from './sandbox/dxp/server.js';
 import {
   PX_SANDBOX_CREDENTIALS,
@@ -38,8 +39,11 @@ export async function startApp(
   };
   let wiring: Wiring | undefined;
   let server: SubgraphServer | undefined;
+  let stopTracing: (() => Promise<void>) | undefined;
   let port: number;
   try {
+    // Before anything that checks whether it runs: the server, the upstream clients, Redis.
+    if (config.tracing !== null) stopTracing = await startTracing(config.tracing);
     const upstreams = await resolveUpstreams(config, sandboxes, logger);
     wiring = createWiring(config, upstreams, logger, createMetrics());
     server = await createServer({
@@ -53,6 +57,7 @@ export async function startApp(
     await server?.close().catch(() => undefined);
     await wiring?.close();
     await closeSandboxes();
+    await stopTracing?.();
     throw error;
   }
 
@@ -68,6 +73,8 @@ export async function startApp(
       } finally {
         await wiring.close();
         await closeSandboxes();
+        // Last, so the spans of the requests that were finishing are exported.
+        await stopTracing?.();
       }
     },
   };

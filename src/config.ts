@@ -1,4 +1,5 @@
 import { bool, cleanEnv, EnvError, EnvMissingError, host, makeValidator, str, url } from 'envalid';
+import type { TracingSettings } from './observability/tracing.js';
 
 /**
  * Every environment variable the subgraph reads, parsed and validated once at
@@ -56,6 +57,8 @@ export interface Config {
   /** PARTNER_HEADER: the header naming the one partner an order-flow request may act for; null: off. */
   partnerHeader: string | null;
   corsOrigins: string[];
+  /** Null unless OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT is set and OTEL_SDK_DISABLED is not true. */
+  tracing: TracingSettings | null;
   limits: {
     maxDepth: number;
     maxCost: number;
@@ -188,6 +191,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       QUERY_MAX_DIRECTIVES: positiveInt({ default: 50 }),
       QUERY_MAX_TOKENS: positiveInt({ default: 5000 }),
       MAX_REPRESENTATIONS: positiveInt({ default: 500 }),
+      OTEL_SDK_DISABLED: bool({ default: false }),
+      OTEL_EXPORTER_OTLP_ENDPOINT: origin({ default: undefined }),
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url({ default: undefined }),
+      OTEL_SERVICE_NAME: str({ default: 'ordering-subgraph' }),
     },
     { reporter: throwOneLine },
   );
@@ -255,6 +262,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     routerSecret,
     partnerHeader: env.PARTNER_HEADER ?? null,
     corsOrigins: env.CORS_ORIGINS,
+    tracing: tracingSettings(env),
     limits: {
       maxDepth: env.QUERY_MAX_DEPTH,
       maxCost: env.QUERY_MAX_COST,
@@ -264,6 +272,25 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       maxRepresentations: env.MAX_REPRESENTATIONS,
     },
   };
+}
+
+/**
+ * The standard OTEL_* variables, as the SDK reads them: a traces endpoint
+ * used as given, or the general endpoint with `/v1/traces` appended.
+ */
+function tracingSettings(env: {
+  OTEL_SDK_DISABLED: boolean;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string | undefined;
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string | undefined;
+  OTEL_SERVICE_NAME: string;
+}): TracingSettings | null {
+  if (env.OTEL_SDK_DISABLED) return null;
+  const tracesUrl =
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (env.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+      ? undefined
+      : `${env.OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces`);
+  return tracesUrl === undefined ? null : { tracesUrl, serviceName: env.OTEL_SERVICE_NAME };
 }
 
 /** ROUTER_SECRET's value for "no secret required": the network keeps /graphql private. */

@@ -16,11 +16,14 @@ import { closeAfterAnswer } from './http/lingering-close.js';
 import { sendJson, sendRefusal } from './http/respond.js';
 import { ROUTER_SECRET_HEADER, createRouterSecretCheck } from './http/router-secret.js';
 import type { Logger } from './logger.js';
+import { operationSpanPlugin } from './observability/operation-span-plugin.js';
+import { startServerSpan, tracingEnabled } from './observability/tracing.js';
 import {
   correlationErrorsPlugin,
   formatError,
   maskedInternalMessage,
 } from './plugins/error-masking.js';
+import { cachePolicyPlugin } from './plugins/cache-policy.js';
 import { landingPagePlugin } from './plugins/landing-page.js';
 import { fanOutLimitsPlugin } from './plugins/fan-out-limits.js';
 import { hideTokenLimit, queryLimits } from './plugins/limits.js';
@@ -93,11 +96,14 @@ export async function createServer({
     formatError: (formatted) => hideTokenLimit(formatError(formatted)),
     plugins: [
       landingPagePlugin(config.isProduction),
+      // Per-field cache hints cost every resolver; cachePolicyPlugin decides per document.
       ApolloServerPluginCacheControlDisabled(),
+      cachePolicyPlugin({ ttlSeconds: config.addonsCacheTtlSeconds }),
       metricsPlugin(metrics),
       correlationErrorsPlugin(),
       fanOutLimitsPlugin({ maxRepresentations: config.limits.maxRepresentations }),
       ...(config.partnerHeader === null ? [] : [partnerBindingPlugin(config.partnerHeader)]),
+      ...(tracingEnabled() ? [operationSpanPlugin()] : []),
     ],
   });
   await apollo.start();
@@ -166,12 +172,19 @@ export async function createServer({
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const startedAt = performance.now();
     const correlationId = correlationIdFrom(request.headers[CORRELATION_HEADER]);
-    const requestLogger = logger.child({ correlationId });
     const target = splitTarget(request.url ?? '/');
+    const span =
+      target.path === '/graphql'
+        ? startServerSpan(request.headers, request.method ?? 'GET', target.path)
+        : undefined;
+    const requestLogger = logger.child(
+      span === undefined ? { correlationId } : { correlationId, traceId: span.traceId },
+    );
     response.setHeader(CORRELATION_HEADER, correlationId);
     inFlight.add(response);
     response.once('close', () => {
       inFlight.delete(response);
+      span?.end(response.statusCode);
       if (closing) httpServer.closeIdleConnections();
       requestLogger.info(
         {
@@ -190,7 +203,9 @@ export async function createServer({
         throw new HttpError(503, 'The server is shutting down.', { connection: 'close' });
       }
       if (applyCors && !applyCors(request, response)) return;
-      await route(request, response, target, { correlationId, logger: requestLogger });
+      const routed = () =>
+        route(request, response, target, { correlationId, logger: requestLogger });
+      await (span === undefined ? routed() : span.run(routed));
     } catch (error) {
       if (!(error instanceof HttpError)) {
         requestLogger.error({ err: error }, 'unexpected error while serving a request');

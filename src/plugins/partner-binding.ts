@@ -6,7 +6,7 @@ import {
   type FieldNode,
   type OperationDefinitionNode,
 } from 'graphql';
-import { asList, rootFields } from './fan-out-limits.js';
+import { asList, rootFields } from './operation-fields.js';
 
 export const UNAUTHENTICATED = 'UNAUTHENTICATED';
 export const FORBIDDEN = 'FORBIDDEN';

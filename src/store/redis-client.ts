@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import { traceRedisCommands } from '../observability/redis-spans.js';
+import { tracingEnabled } from '../observability/tracing.js';
 
 /** Every key this service writes starts with this, so it can share a Redis with others. */
 export const REDIS_KEY_PREFIX = 'ordering-subgraph:';
@@ -45,6 +47,7 @@ export function createRedisConnection(
   redis.once('ready', () => {
     redis.options.enableOfflineQueue = false;
   });
+  if (tracingEnabled()) traceRedisCommands(redis);
 
   // ioredis emits an error per failed reconnection attempt; one line per
   // change of state says the same without flooding the log during an outage.

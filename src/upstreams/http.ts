@@ -3,6 +3,7 @@ import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { DEFAULT_MAX_BODY_BYTES } from '../config.js';
 import type { UpstreamName } from '../errors.js';
 import type { Metrics } from '../metrics.js';
+import { startClientSpan } from '../observability/tracing.js';
 
 /**
  * The one place that sends HTTP to an upstream: keep-alive pooling, the
@@ -79,12 +80,13 @@ export function createUpstreamHttp(
       const stopTimer = metrics.upstreamDuration.startTimer({ upstream, route: call.route });
       const attempt = abortAfter(call.timeoutMs);
       const url = new URL(call.url);
+      const span = startClientSpan(upstream, call.route, call.method, url.host);
       try {
         const response = await dispatcher.request({
           origin: url.origin,
           path: `${url.pathname}${url.search}`,
           method: call.method,
-          headers: call.headers,
+          headers: span === undefined ? call.headers : { ...call.headers, ...span.headers },
           body: call.body ?? null,
           signal: attempt.abort,
         });
@@ -101,11 +103,13 @@ export function createUpstreamHttp(
         if (response.statusCode >= 400) {
           metrics.upstreamErrors.inc({ upstream, route: call.route, kind: 'status' });
         }
+        span?.end(response.statusCode);
         return { status: response.statusCode, headers: response.headers, body };
       } catch (error) {
         const kind = networkErrorKind(error, attempt.timedOut());
         metrics.upstreamRequests.inc({ upstream, route: call.route, status: kind });
         metrics.upstreamErrors.inc({ upstream, route: call.route, kind });
+        span?.end(kind);
         throw new UpstreamNetworkError(kind, upstream, call.route);
       } finally {
         attempt.done();

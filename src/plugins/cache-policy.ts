@@ -1,0 +1,114 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import {
+  OperationTypeNode,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type OperationDefinitionNode,
+  type ValueNode,
+} from 'graphql';
+import { asList, rootFields } from './operation-fields.js';
+
+export const NO_STORE = 'no-store';
+
+/** The root fields that read only line data (dxp-ux, cached here for ADDONS_CACHE_TTL_S). */
+const LINE_FIELDS = new Set(['mobileLine', 'mobileLines', '__typename']);
+const LINE_ENTITY = 'MobileLine';
+
+/**
+ * What an operation may be cached as, decided from its document alone:
+ * `lines` when it reads only line data, `entities` when that also depends on
+ * the `_entities` representations it is sent (their values are per request),
+ * `no-store` for everything else.
+ */
+type DocumentPolicy =
+  { kind: 'lines' } | { kind: 'entities'; representations: ValueNode[] } | { kind: 'no-store' };
+
+const NOT_CACHEABLE: DocumentPolicy = { kind: 'no-store' };
+const LINES: DocumentPolicy = { kind: 'lines' };
+
+/**
+ * The one owner of `Cache-Control` on GraphQL answers, for a router's response
+ * cache. Line data may be kept, private to the caller, as long as this
+ * subgraph keeps it (ADDONS_CACHE_TTL_S); anything from Px, every mutation,
+ * introspection and `_service`, and every answer with errors is `no-store`.
+ *
+ * The policy is worked out once per operation document: Apollo Server keeps
+ * parsed documents per query string, so the operation node is a stable key
+ * and a repeated operation costs one WeakMap lookup (plus, for `_entities`,
+ * a look at each representation's `__typename`). Apollo's own cache-control
+ * plugin stays disabled: it wraps every field resolver to gather hints.
+ */
+export function cachePolicyPlugin({ ttlSeconds }: { ttlSeconds: number }): ApolloServerPlugin {
+  const cacheable = ttlSeconds > 0 ? `private, max-age=${String(ttlSeconds)}` : NO_STORE;
+  const decided = new WeakMap<OperationDefinitionNode, DocumentPolicy>();
+  const policyOf = (operation: OperationDefinitionNode, document: DocumentNode) => {
+    let policy = decided.get(operation);
+    if (policy === undefined) {
+      policy = documentPolicy(operation, document);
+      decided.set(operation, policy);
+    }
+    return policy;
+  };
+
+  return {
+    async requestDidStart() {
+      let header = NO_STORE;
+      return {
+        async didResolveOperation({ operation, document, request }) {
+          if (operation === undefined) return;
+          const policy = policyOf(operation, document);
+          if (
+            policy.kind === 'lines' ||
+            (policy.kind === 'entities' &&
+              onlyLines(policy.representations, request.variables ?? {}))
+          ) {
+            header = cacheable;
+          }
+        },
+        async willSendResponse({ response }) {
+          const clean =
+            response.body.kind === 'single' && !response.body.singleResult.errors?.length;
+          response.http.headers.set('cache-control', clean ? header : NO_STORE);
+        },
+      };
+    },
+  };
+}
+
+function documentPolicy(
+  operation: OperationDefinitionNode,
+  document: DocumentNode,
+): DocumentPolicy {
+  if (operation.operation !== OperationTypeNode.QUERY) return NOT_CACHEABLE;
+  const representations: ValueNode[] = [];
+  let readsLines = false;
+  for (const field of rootFields(operation.selectionSet, document)) {
+    const name = field.name.value;
+    if (name === '_entities') {
+      const argument = field.arguments?.find((arg) => arg.name.value === 'representations');
+      if (argument === undefined) return NOT_CACHEABLE;
+      representations.push(argument.value);
+    } else if (LINE_FIELDS.has(name)) {
+      readsLines ||= name !== '__typename';
+    } else {
+      return NOT_CACHEABLE;
+    }
+  }
+  if (representations.length > 0) return { kind: 'entities', representations };
+  return readsLines ? LINES : NOT_CACHEABLE;
+}
+
+function onlyLines(representations: ValueNode[], variables: Record<string, unknown>): boolean {
+  for (const node of representations) {
+    for (const representation of asList(valueFromASTUntyped(node, variables))) {
+      if (
+        typeof representation !== 'object' ||
+        representation === null ||
+        (representation as Record<string, unknown>)['__typename'] !== LINE_ENTITY
+      ) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
