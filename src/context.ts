@@ -11,6 +11,12 @@ export interface RequestContext {
   call: CallContext;
   loaders: Loaders;
   services: Services;
+  /**
+   * False once the answer holds an expected failure (a line dxp-ux could not
+   * serve, say): the cache policy then answers no-store, so a router never
+   * keeps "unavailable" for the lifetime of a line.
+   */
+  answer: { storable: boolean };
 }
 
 export function createRequestContext(
@@ -28,5 +34,6 @@ export function createRequestContext(
     call,
     loaders: createLoaders(services, call),
     services,
+    answer: { storable: true },
   };
 }

@@ -47,6 +47,24 @@ describe('Cache-Control, ADDONS_CACHE_TTL_S=45', () => {
     expect(cacheControl(spread)).toBe(CACHEABLE);
   });
 
+  it('answers no-store when a line read answers an expected failure, which must not be kept', async () => {
+    // 0503 answers 503 (retried, then UpstreamUnavailableError); an unknown line is LineNotFoundError.
+    for (const variables of [
+      { businessId: 'PR', msisdn: '17875550503' },
+      { businessId: 'PR', msisdn: '17875559999' },
+    ]) {
+      const response = await graphql(stack.graphqlUrl, MOBILE_LINE, variables);
+      expect(response.body.errors).toBeUndefined();
+      expect(cacheControl(response)).toBe('no-store');
+    }
+    const mixed = await graphql(stack.graphqlUrl, MOBILE_LINES, {
+      businessId: 'PR',
+      msisdns: [SEED.msisdn, '17875559999'],
+    });
+    expect(mixed.body.errors).toBeUndefined();
+    expect(cacheControl(mixed)).toBe('no-store');
+  });
+
   it('lets a router keep an _entities fetch of MobileLine representations only', async () => {
     const response = await graphql(stack.graphqlUrl, MOBILE_LINE_ENTITIES, {
       r: [LINE_REPRESENTATION, { __typename: 'MobileLine', ...PREPAID }],

@@ -6,6 +6,7 @@ import {
   type OperationDefinitionNode,
   type ValueNode,
 } from 'graphql';
+import type { RequestContext } from '../context.js';
 import { asList, rootFields } from './operation-fields.js';
 
 export const NO_STORE = 'no-store';
@@ -30,7 +31,8 @@ const LINES: DocumentPolicy = { kind: 'lines' };
  * The one owner of `Cache-Control` on GraphQL answers, for a router's response
  * cache. Line data may be kept, private to the caller, as long as this
  * subgraph keeps it (ADDONS_CACHE_TTL_S); anything from Px, every mutation,
- * introspection and `_service`, and every answer with errors is `no-store`.
+ * introspection and `_service`, every answer with errors, and every answer
+ * holding an expected failure (a typed error member) is `no-store`.
  *
  * The policy is worked out once per operation document: Apollo Server keeps
  * parsed documents per query string, so the operation node is a stable key
@@ -38,7 +40,11 @@ const LINES: DocumentPolicy = { kind: 'lines' };
  * a look at each representation's `__typename`). Apollo's own cache-control
  * plugin stays disabled: it wraps every field resolver to gather hints.
  */
-export function cachePolicyPlugin({ ttlSeconds }: { ttlSeconds: number }): ApolloServerPlugin {
+export function cachePolicyPlugin({
+  ttlSeconds,
+}: {
+  ttlSeconds: number;
+}): ApolloServerPlugin<RequestContext> {
   const cacheable = ttlSeconds > 0 ? `private, max-age=${String(ttlSeconds)}` : NO_STORE;
   const decided = new WeakMap<OperationDefinitionNode, DocumentPolicy>();
   const policyOf = (operation: OperationDefinitionNode, document: DocumentNode) => {
@@ -65,9 +71,11 @@ export function cachePolicyPlugin({ ttlSeconds }: { ttlSeconds: number }): Apoll
             header = cacheable;
           }
         },
-        async willSendResponse({ response }) {
+        async willSendResponse({ response, contextValue }) {
           const clean =
-            response.body.kind === 'single' && !response.body.singleResult.errors?.length;
+            response.body.kind === 'single' &&
+            !response.body.singleResult.errors?.length &&
+            contextValue.answer.storable;
           response.http.headers.set('cache-control', clean ? header : NO_STORE);
         },
       };
