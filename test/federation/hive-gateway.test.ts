@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DXP_PRODUCT_ORDER_ROUTE } from '../../src/sandbox/dxp/server.js';
 import { startRecordedStack } from '../helpers/lines.js';
+import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.js';
 import type { TestStack } from '../helpers/app.js';
 import type { RecordingProxy } from '../helpers/recording-proxy.js';
 import { completeInput, disclosureInput, newOrderKey } from '../helpers/px-operations.js';
@@ -31,6 +32,7 @@ describe('Hive Gateway serving the composed supergraph, enforcing its directives
   let customers: RunningSubgraph;
   let catalog: RunningSubgraph;
   let gateway: HiveGateway;
+  let receiver: OtlpReceiver;
 
   /** GraphQL requests the ordering subgraph itself counted. */
   async function orderingRequests(): Promise<number> {
@@ -39,9 +41,12 @@ describe('Hive Gateway serving the composed supergraph, enforcing its directives
   }
 
   beforeAll(async () => {
+    // The subgraph traces (to a receiver on loopback), so it continues a trace the gateway passes on.
+    receiver = await startOtlpReceiver();
     ({ stack, proxy: dxpProxy } = await startRecordedStack({
       ROUTER_SECRET,
       ADDONS_CACHE_TTL_S: '0',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     }));
     customers = await startCustomersSubgraph([
       { id: 'C-1', name: 'Ana Rivera', lines: [SEED, UNLIMITED, SEED], orders: [] },
@@ -58,6 +63,7 @@ describe('Hive Gateway serving the composed supergraph, enforcing its directives
     await gateway.close();
     await Promise.all([customers.close(), catalog.close()]);
     await stack.close();
+    await receiver.close();
   });
 
   it('goes customer → lines → plan and add-ons with one dxp-ux call per distinct line, the correlation id reaching dxp-ux', async () => {
@@ -83,6 +89,20 @@ describe('Hive Gateway serving the composed supergraph, enforcing its directives
       'hive-customer-lines',
       'hive-customer-lines',
     ]);
+  });
+
+  it("continues the caller's trace through the gateway and the subgraph to dxp-ux", async () => {
+    const traceId = '6cf92f3577b34da6a3ce929d0e0e4738';
+    const first = dxpProxy.recorded.length;
+    const response = await gateway.execute(
+      `query { mobileLine(businessId: "PR", msisdn: "${SEED.msisdn}") { __typename } }`,
+      {},
+      { ...bearer(), traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    );
+    expect(response.body.errors).toBeUndefined();
+    const seen = dxpProxy.recorded.slice(first).map(({ headers }) => headers['traceparent']);
+    expect(seen).toHaveLength(1);
+    expect(String(seen[0]).split('-')[1]).toBe(traceId);
   });
 
   it('refuses line reads without a token, before any dxp-ux call', async () => {

@@ -39,7 +39,7 @@ export interface HiveGateway {
  * token's `scope` claim, refuses operations whose estimated cost (from @cost
  * and @listSize) is above `maxCost`, and sends what router.yaml has Apollo
  * Router send: Router-Authorization to the ordering subgraph, the caller's
- * x-correlation-id to every subgraph.
+ * x-correlation-id and trace context (traceparent, tracestate) to every subgraph.
  */
 export function startHiveGateway(options: {
   supergraphSdl: string;
@@ -55,6 +55,9 @@ export function startHiveGateway(options: {
     propagateHeaders: {
       fromClientToSubgraphs: ({ request, subgraphName }) => ({
         [CORRELATION_HEADER]: request.headers.get(CORRELATION_HEADER),
+        // The caller's trace context, as a router that does not trace itself passes it on.
+        traceparent: request.headers.get('traceparent'),
+        tracestate: request.headers.get('tracestate'),
         ...(subgraphName === 'ordering' ? { [ROUTER_SECRET_HEADER]: options.routerSecret } : {}),
       }),
     },
