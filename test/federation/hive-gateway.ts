@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { unifiedGraphHandler as rustQueryPlanner } from '@graphql-hive/router-runtime';
 import { createInlineSigningKeyProvider, useJWT } from '@graphql-mesh/plugin-jwt-auth';
 import { CORRELATION_HEADER } from '../../src/correlation.js';
 import { ROUTER_SECRET_HEADER } from '../../src/http/router-secret.js';
@@ -46,9 +47,12 @@ export function startHiveGateway(options: {
   urls: Record<ExampleSubgraphName, string>;
   routerSecret: string;
   maxCost: number;
+  /** The query planner: Hive's JavaScript one by default, or the Rust one of @graphql-hive/router-runtime. */
+  planner?: 'javascript' | 'rust';
 }): HiveGateway {
   const gateway = createGatewayRuntime({
     supergraph: options.supergraphSdl,
+    ...(options.planner === 'rust' ? { unifiedGraphHandler: rustQueryPlanner } : {}),
     transportEntries: Object.fromEntries(
       Object.entries(options.urls).map(([name, location]) => [name, { location }]),
     ),
