@@ -39,9 +39,13 @@ export function checkSaleFields(
 
 /**
  * Px 2131: a transaction id stays with the partner and partnerOrderId it was
- * first retrieved with.
+ * first retrieved with. Answers that first disclosure, which is then this
+ * key's own (Px prepares an order flow once), when the journal has it.
  */
-export async function checkPairUnchanged(journal: OrderJournal, key: PxOrderKey): Promise<void> {
+export async function checkPairUnchanged(
+  journal: OrderJournal,
+  key: PxOrderKey,
+): Promise<DisclosureRecord | undefined> {
   const first = await journal.disclosureOfTransaction(key.transactionId);
   if (
     first &&
@@ -49,6 +53,7 @@ export async function checkPairUnchanged(journal: OrderJournal, key: PxOrderKey)
   ) {
     throw pxError('2131', { transactionId: key.transactionId });
   }
+  return first;
 }
 
 /** Px 1215. */

@@ -182,14 +182,14 @@ export function createOrderFlow(
       checkSaleFields(request);
       checkGiftCards(request.giftCards, request.transactionId);
       checkRccAccepted(request.rccAccepted, request.transactionId);
-      await checkPairUnchanged(journal, request);
+      const disclosed = await checkPairUnchanged(journal, request);
       const fingerprint = submissionFingerprint(request, await journal.fingerprintKey());
 
       for (;;) {
         const claim = await journal.claim(request, claimTtlMs(call));
         if (claim.kind === 'completed') return replayOf(claim.order, request, fingerprint, call);
         if (claim.kind === 'claimed') {
-          return submitClaimed(request, fingerprint, claim.token, call, receivedAt);
+          return submitClaimed(request, fingerprint, claim.token, call, receivedAt, disclosed);
         }
         // Another request holds the claim: its outcome is ours once it is journaled.
         if (now() + pollIntervalMs >= call.deadline) throw orderInProgress(request);
@@ -232,10 +232,11 @@ export function createOrderFlow(
     token: string,
     call: CallContext,
     receivedAt: number,
+    disclosed: DisclosureRecord | undefined,
   ): Promise<OrderCompletedResult> {
     let order: OrderRecord;
     try {
-      checkNotExpired(await journal.disclosure(request), receivedAt);
+      checkNotExpired(disclosed, receivedAt);
       const accepted = await acceptanceAtSubmission(request, call, receivedAt);
       const completed = await px.completeOrder(request, call);
       order = { key: keyOf(request), order: completed, acceptance: accepted, fingerprint };
