@@ -1,5 +1,5 @@
 import type { Resolvers } from '../src/generated/resolvers-types.js';
-import { BusinessId, DateTime, Decimal, Msisdn } from '../src/scalars.js';
+import { BusinessId, DateTime, Decimal, Msisdn } from '../src/graphql/scalars.js';
 import { Addon } from './Addon.js';
 import { Charge } from './Charge.js';
 import { ItemPrice } from './ItemPrice.js';
@@ -9,11 +9,11 @@ import { OrderItem } from './OrderItem.js';
 import { Product } from './Product.js';
 import { RccAcceptanceStatus } from './RccAcceptanceStatus.js';
 import { RccDisclosure } from './RccDisclosure.js';
-import { mobileLine, mobileLines } from './lines-query.js';
-import { completeOrder } from './orders-mutation.js';
-import { order } from './orders-query.js';
-import { sendRcc } from './rcc-mutation.js';
-import { rccAcceptance, rccDisclosure } from './rcc-query.js';
+import { mobileLine, mobileLines } from './root/lines-query.js';
+import { completeOrder } from './root/orders-mutation.js';
+import { order } from './root/orders-query.js';
+import { sendRcc } from './root/rcc-mutation.js';
+import { rccAcceptance, rccDisclosure } from './root/rcc-query.js';
 
 /**
  * The whole resolver map, spelled out: no spreading of per-domain maps, so

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../src/project-root.js';
+import { projectRoot } from '../src/graphql/project-root.js';
 import { startTestStack, type TestStack } from './helpers/app.js';
 import { startRecordingProxy, type RecordingProxy } from './helpers/recording-proxy.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TypedError, type TypedErrorResult } from '../src/errors.js';
-import { createLogger } from '../src/logger.js';
-import { createMetrics } from '../src/metrics.js';
+import { createLogger } from '../src/observability/logger.js';
+import { createMetrics } from '../src/observability/metrics.js';
 import {
   DXP_PRODUCT_ORDER_ROUTE,
   DXP_SANDBOX_CREDENTIALS,

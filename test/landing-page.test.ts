@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sandboxExampleDocument } from '../src/plugins/landing-page.js';
+import { sandboxExampleDocument } from '../src/graphql/plugins/landing-page.js';
 import { startTestStack } from './helpers/app.js';
 
 /** GET /graphql the way a browser opens it. */

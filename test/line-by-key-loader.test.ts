@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TypedError } from '../src/errors.js';
 import { createLineByKeyLoader } from '../src/loaders/line-by-key.js';
-import { createLogger } from '../src/logger.js';
-import { createMetrics } from '../src/metrics.js';
+import { createLogger } from '../src/observability/logger.js';
+import { createMetrics } from '../src/observability/metrics.js';
 import {
   DXP_PRODUCT_ORDER_ROUTE,
   DXP_SANDBOX_CREDENTIALS,

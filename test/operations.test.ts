@@ -12,8 +12,8 @@ import {
 } from 'graphql';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { typePolicies } from '../schema/client/type-policies.js';
-import { projectRoot } from '../src/project-root.js';
-import { buildSchema } from '../src/schema.js';
+import { projectRoot } from '../src/graphql/project-root.js';
+import { buildSchema } from '../src/graphql/schema.js';
 import { exampleOperationNames, readExampleOperation } from './federation/example-operations.js';
 import { nodeGraphql } from './federation/node-graphql.js';
 import {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/process/config.js';
 import type { OrderJournal } from '../src/store/journal.js';
 import { graphql, startTestStack, type GraphQLResponse, type TestStack } from './helpers/app.js';
 import { MOBILE_LINE, MOBILE_LINE_ENTITIES, dxpCallsDuring } from './helpers/lines.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TypedError } from '../src/errors.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/observability/logger.js';
 import { PX_ROUTES, PX_SANDBOX_CREDENTIALS } from '../src/sandbox/px/server.js';
 import { createLogCapture } from './helpers/log-capture.js';
 import { startRecordingProxy as startProxy } from './helpers/recording-proxy.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TypedError } from '../src/errors.js';
-import { createLogger } from '../src/logger.js';
-import { createMetrics, type Metrics } from '../src/metrics.js';
+import { createLogger } from '../src/observability/logger.js';
+import { createMetrics, type Metrics } from '../src/observability/metrics.js';
 import {
   PX_ROUTES,
   PX_SANDBOX_CREDENTIALS,

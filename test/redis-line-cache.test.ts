@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assert, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
-import { createMetrics, type Metrics } from '../src/metrics.js';
+import { createLogger } from '../src/observability/logger.js';
+import { createMetrics, type Metrics } from '../src/observability/metrics.js';
 import { createRedisLineCache } from '../src/store/redis-line-cache.js';
 import type { MobileLineRecord } from '../src/upstreams/dxp/types.js';
 import { createLogCapture } from './helpers/log-capture.js';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { startApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
+import { startApp } from '../src/process/start.js';
+import { loadConfig } from '../src/process/config.js';
 import { REDIS_KEY_PREFIX } from '../src/store/redis-client.js';
 import { graphql, startTestStack } from './helpers/app.js';
 import {

@@ -1,6 +1,6 @@
 import { Kind } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { loadTypeDefs } from '../src/schema.js';
+import { loadTypeDefs } from '../src/graphql/schema.js';
 
 /**
  * Apollo Client's InMemoryCache normalizes every object with an `id` under it:

@@ -1,4 +1,4 @@
-import type { Services } from '../services.js';
+import type { Services } from '../process/services.js';
 import type { CallContext } from '../upstreams/call-context.js';
 import { createDisclosureByKeyLoader, createOrderByRefLoader } from './journal-loaders.js';
 import { createLineByKeyLoader } from './line-by-key.js';

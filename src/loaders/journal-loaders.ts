@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Services } from '../services.js';
+import type { Services } from '../process/services.js';
 import type { DisclosureRecord, OrderRecord, OrderRef } from '../store/types.js';
 import type { PxOrderKey } from '../upstreams/px/types.js';
 import { NotFoundError } from './not-found.js';

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import pMap from 'p-map';
-import { MAX_LINES_PER_OPERATION } from '../plugins/fan-out-limits.js';
-import type { Services } from '../services.js';
+import { MAX_LINES_PER_OPERATION } from '../graphql/plugins/fan-out-limits.js';
+import type { Services } from '../process/services.js';
 import { lineKeyString } from '../store/line-cache.js';
 import type { CallContext } from '../upstreams/call-context.js';
 import type { LineKey, MobileLineRecord } from '../upstreams/dxp/types.js';

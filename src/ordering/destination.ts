@@ -1,5 +1,5 @@
 import { invalidField } from '../errors.js';
-import { maskEmail, maskMsisdn } from '../logger.js';
+import { maskEmail, maskMsisdn } from '../observability/logger.js';
 
 export type DeliveryMethod = 'SMS' | 'EMAIL';
 

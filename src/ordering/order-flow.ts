@@ -6,7 +6,7 @@ import {
   upstreamUnavailable,
   type TypedErrorResult,
 } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import type { OrderJournal } from '../store/journal.js';
 import type { DisclosureRecord, OrderRecord, OrderRef } from '../store/types.js';
 import type { CallContext } from '../upstreams/call-context.js';

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { LineKey, MobileLineRecord } from '../upstreams/dxp/types.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 import { traceRedisCommands } from '../observability/redis-spans.js';
 import { tracingEnabled } from '../observability/tracing.js';
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import { maskMsisdn, type Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
+import { maskMsisdn, type Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { LineKey, MobileLineRecord } from '../upstreams/dxp/types.js';
 import { NO_LINE_CACHE, type LineCache } from './line-cache.js';
 import { redisErrorFields } from './redis-client.js';

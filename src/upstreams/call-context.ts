@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from '../observability/logger.js';
 
 /** What every upstream call carries from the GraphQL request that made it. */
 export interface CallContext {

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
-import { DEFAULT_MAX_BODY_BYTES } from '../config.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../process/config.js';
 import type { UpstreamName } from '../errors.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../observability/metrics.js';
 import { startClientSpan } from '../observability/tracing.js';
 
 /**

@@ -15,8 +15,8 @@ import {
   type IRetryBackoffContext,
 } from 'cockatiel';
 import { TypedError, isTypedError, upstreamUnavailable, type UpstreamName } from '../errors.js';
-import type { CircuitPosition } from '../health.js';
-import type { Metrics } from '../metrics.js';
+import type { CircuitPosition } from '../http/health.js';
+import type { Metrics } from '../observability/metrics.js';
 
 /**
  * Per-upstream resilience: a circuit breaker around every call, and, for

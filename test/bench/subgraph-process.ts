@@ -1,5 +1,5 @@
-import type * as AppModule from '../../src/app.js';
-import type * as ConfigModule from '../../src/config.js';
+import type * as AppModule from '../../src/process/start.js';
+import type * as ConfigModule from '../../src/process/config.js';
 import { serveCommands } from './ipc.js';
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src/project-root.js';
+import { projectRoot } from '../../src/graphql/project-root.js';
 import { CUSTOMERS_TYPE_DEFS } from './customers-subgraph.js';
 import {
   CompositionFailedError,

@@ -3,7 +3,7 @@
 // by default); composition errors fail the command.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { projectRoot } from '../../src/project-root.js';
+import { projectRoot } from '../../src/graphql/project-root.js';
 import { CompositionFailedError, composeExampleSupergraph } from './supergraph.js';
 
 const output = resolve(process.argv[2] ?? join(projectRoot(), 'dist', 'supergraph.graphql'));

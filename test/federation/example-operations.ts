@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../src/project-root.js';
+import { projectRoot } from '../../src/graphql/project-root.js';
 
 const FOLDER = join(projectRoot(), 'schema', 'operations');
 

@@ -2,7 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway/dist/datasources/types.js';
 import assert from 'node:assert/strict';
-import { CORRELATION_HEADER } from '../../src/correlation.js';
+import { CORRELATION_HEADER } from '../../src/observability/correlation.js';
 import { ROUTER_SECRET_HEADER } from '../../src/http/router-secret.js';
 import type { ExampleSubgraphName } from './supergraph.js';
 

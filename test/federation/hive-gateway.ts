@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler as rustQueryPlanner } from '@graphql-hive/router-runtime';
 import { createInlineSigningKeyProvider, useJWT } from '@graphql-mesh/plugin-jwt-auth';
-import { CORRELATION_HEADER } from '../../src/correlation.js';
+import { CORRELATION_HEADER } from '../../src/observability/correlation.js';
 import { ROUTER_SECRET_HEADER } from '../../src/http/router-secret.js';
 import type { ExampleSubgraphName } from './supergraph.js';
 

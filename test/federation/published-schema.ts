@@ -3,8 +3,8 @@ import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'graphql';
-import { projectRoot } from '../../src/project-root.js';
-import { loadTypeDefs } from '../../src/schema.js';
+import { projectRoot } from '../../src/graphql/project-root.js';
+import { loadTypeDefs } from '../../src/graphql/schema.js';
 import { nodeGraphql } from './node-graphql.js';
 
 /** The subgraph SDL as last published on purpose: what routers and clients were promised. */

@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { CORRELATION_HEADER } from '../../src/correlation.js';
+import { loadConfig } from '../../src/process/config.js';
+import { CORRELATION_HEADER } from '../../src/observability/correlation.js';
 import { ROUTER_SECRET_HEADER } from '../../src/http/router-secret.js';
-import { projectRoot } from '../../src/project-root.js';
+import { projectRoot } from '../../src/graphql/project-root.js';
 import { PUBLISHED_SCHEMA_PATH } from './published-schema.js';
 import { EXAMPLE_ROUTING_URLS, composeSubgraphs } from './supergraph.js';
 

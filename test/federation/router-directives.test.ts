@@ -1,7 +1,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { Kind, parse, print, type ConstDirectiveNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { MAX_LINES_PER_OPERATION } from '../../src/plugins/fan-out-limits.js';
+import { MAX_LINES_PER_OPERATION } from '../../src/graphql/plugins/fan-out-limits.js';
 import { readPublishedSdl } from './published-schema.js';
 import { composeExampleSupergraph, composeForApolloGateway } from './supergraph.js';
 

@@ -1,6 +1,6 @@
 import { composeServices } from '@apollo/composition';
 import { visit, type DocumentNode } from 'graphql';
-import { loadTypeDefs } from '../../src/schema.js';
+import { loadTypeDefs } from '../../src/graphql/schema.js';
 import { CATALOG_TYPE_DEFS } from './catalog-subgraph.js';
 import { CUSTOMERS_TYPE_DEFS } from './customers-subgraph.js';
 

@@ -1,5 +1,5 @@
-import { startApp, type RunningApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import { startApp, type RunningApp } from '../../src/process/start.js';
+import { loadConfig } from '../../src/process/config.js';
 import { DXP_FIXTURE_LINES } from '../../src/sandbox/dxp/fixtures.js';
 import { DXP_SANDBOX_CREDENTIALS, startDxpSandbox } from '../../src/sandbox/dxp/server.js';
 import {

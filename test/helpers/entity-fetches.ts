@@ -6,7 +6,7 @@ import {
 } from '@apollo/federation-internals';
 import { QueryPlanner, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import { parse } from 'graphql';
-import { loadTypeDefs } from '../../src/schema.js';
+import { loadTypeDefs } from '../../src/graphql/schema.js';
 
 /**
  * The `_entities` documents a router really sends this subgraph: a supergraph

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, type Logger } from '../../src/logger.js';
-import { createMetrics, type Metrics } from '../../src/metrics.js';
+import { createLogger, type Logger } from '../../src/observability/logger.js';
+import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import {
   PX_SANDBOX_CREDENTIALS,
   startPxSandbox,

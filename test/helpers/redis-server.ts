@@ -3,8 +3,8 @@ import { createConnection, createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { afterAll, assert, beforeAll } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { loadConfig } from '../../src/process/config.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { closeRedisConnection, createRedisConnection } from '../../src/store/redis-client.js';
 import { createLogCapture } from './log-capture.js';
 

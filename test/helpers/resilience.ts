@@ -1,5 +1,5 @@
 import type { UpstreamName } from '../../src/errors.js';
-import type { Metrics } from '../../src/metrics.js';
+import type { Metrics } from '../../src/observability/metrics.js';
 import {
   createUpstreamResilience,
   type UpstreamResilience,

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { projectRoot } from '../../src/project-root.js';
+import { projectRoot } from '../../src/graphql/project-root.js';
 
 /** The line src/main.ts logs once it listens, with the GraphQL URL. */
 const READY_MESSAGE = 'ordering subgraph ready';
@@ -44,7 +44,7 @@ const LAUNCH_COMMANDS: Record<Launch, { command: string; args: string[]; startTi
   {
     tsx: {
       command: process.execPath,
-      args: ['--import', 'tsx', 'src/main.ts'],
+      args: ['--import', 'tsx', 'src/process/main.ts'],
       startTimeoutMs: START_TIMEOUT_MS,
     },
     'npm-start': { command: 'npm', args: ['start', '--silent'], startTimeoutMs: 120_000 },

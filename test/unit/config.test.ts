@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/process/config.js';
 
 const REAL_DXP = {
   DXP_BASE_URL: 'https://dxp.example',

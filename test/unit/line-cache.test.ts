@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMetrics, type Metrics } from '../../src/metrics.js';
+import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { createMemoryLineCache } from '../../src/store/line-cache.js';
 import type { MobileLineRecord } from '../../src/upstreams/dxp/types.js';
 

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { censorFields, createLogger } from '../../src/logger.js';
+import { censorFields, createLogger } from '../../src/observability/logger.js';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];

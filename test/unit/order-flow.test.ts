@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assert, describe, expect, it } from 'vitest';
 import { upstreamUnavailable } from '../../src/errors.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { createOrderFlow, type OrderFlowOptions } from '../../src/ordering/order-flow.js';
 import type { OrderJournal } from '../../src/store/journal.js';
 import { createMemoryJournal } from '../../src/store/memory-journal.js';

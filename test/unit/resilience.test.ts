@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { invalidField, upstreamUnavailable } from '../../src/errors.js';
-import { createMetrics } from '../../src/metrics.js';
+import { createMetrics } from '../../src/observability/metrics.js';
 import { RetryableError, createUpstreamResilience } from '../../src/upstreams/resilience.js';
 
 function resilience(breakerMinCalls = 100) {

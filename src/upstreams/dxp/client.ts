@@ -1,8 +1,8 @@
 import { Compile } from 'typebox/compile';
 import { upstreamUnavailable } from '../../errors.js';
-import { maskMsisdn } from '../../logger.js';
-import { DXP_DEFAULT_BUSINESS_UNITS, type UpstreamCredentials } from '../../config.js';
-import type { Metrics } from '../../metrics.js';
+import { maskMsisdn } from '../../observability/logger.js';
+import { DXP_DEFAULT_BUSINESS_UNITS, type UpstreamCredentials } from '../../process/config.js';
+import type { Metrics } from '../../observability/metrics.js';
 import type { CallContext } from '../call-context.js';
 import { UpstreamNetworkError, type UpstreamHttp, type UpstreamResponse } from '../http.js';
 import type { UpstreamResilience } from '../resilience.js';

@@ -1,6 +1,6 @@
-import type { UpstreamCredentials } from '../../config.js';
+import type { UpstreamCredentials } from '../../process/config.js';
 import { TypedError, upstreamUnavailable } from '../../errors.js';
-import type { Metrics } from '../../metrics.js';
+import type { Metrics } from '../../observability/metrics.js';
 import type { CallContext } from '../call-context.js';
 import { UpstreamNetworkError, type UpstreamHttp, type UpstreamResponse } from '../http.js';
 import { retryableWithin, type UpstreamResilience } from '../resilience.js';

@@ -1,8 +1,8 @@
 import Type from 'typebox';
 import { Compile } from 'typebox/compile';
-import type { UpstreamCredentials } from '../../config.js';
+import type { UpstreamCredentials } from '../../process/config.js';
 import { upstreamUnavailable } from '../../errors.js';
-import type { Metrics } from '../../metrics.js';
+import type { Metrics } from '../../observability/metrics.js';
 import type { CallContext } from '../call-context.js';
 import { UpstreamNetworkError, type UpstreamHttp, type UpstreamResponse } from '../http.js';
 

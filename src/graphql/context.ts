@@ -1,7 +1,7 @@
-import { createLoaders, type Loaders } from './loaders/index.js';
-import type { Logger } from './logger.js';
-import type { Services } from './services.js';
-import type { CallContext } from './upstreams/call-context.js';
+import { createLoaders, type Loaders } from '../loaders/index.js';
+import type { Logger } from '../observability/logger.js';
+import type { Services } from '../process/services.js';
+import type { CallContext } from '../upstreams/call-context.js';
 
 /** Per-request context: its own loaders (never shared across requests), clients, correlation id, logger. */
 export interface RequestContext {

@@ -2,7 +2,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { concatAST, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { resolvers } from '../resolvers/index.js';
+import { resolvers } from '../../resolvers/index.js';
 import { guardEntityRepresentations } from './entity-representations.js';
 import { projectRoot } from './project-root.js';
 

@@ -1,5 +1,5 @@
-import type { QueryResolvers } from '../src/generated/resolvers-types.js';
-import { loadOrNull } from '../src/loaders/not-found.js';
+import type { QueryResolvers } from '../../src/generated/resolvers-types.js';
+import { loadOrNull } from '../../src/loaders/not-found.js';
 
 export const order: QueryResolvers['order'] = (
   _parent,

@@ -1,5 +1,5 @@
 import { bool, cleanEnv, EnvError, EnvMissingError, host, makeValidator, str, url } from 'envalid';
-import type { TracingSettings } from './observability/tracing.js';
+import type { TracingSettings } from '../observability/tracing.js';
 
 /**
  * Every environment variable the subgraph reads, parsed and validated once at

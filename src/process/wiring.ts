@@ -1,19 +1,19 @@
 import type { Config, UpstreamCredentials } from './config.js';
-import { redisAnswers, type ReadinessCheck, type UpstreamProbe } from './health.js';
-import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
-import { createOrderFlow } from './ordering/order-flow.js';
+import { redisAnswers, type ReadinessCheck, type UpstreamProbe } from '../http/health.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { createOrderFlow } from '../ordering/order-flow.js';
 import type { Services } from './services.js';
-import type { OrderJournal } from './store/journal.js';
-import { createMemoryLineCache, type LineCache } from './store/line-cache.js';
-import { createMemoryJournal } from './store/memory-journal.js';
-import { closeRedisConnection, createRedisConnection, redisTarget } from './store/redis-client.js';
-import { createRedisJournal } from './store/redis-journal.js';
-import { createRedisLineCache } from './store/redis-line-cache.js';
-import { createDxpClient } from './upstreams/dxp/client.js';
-import { createUpstreamHttp } from './upstreams/http.js';
-import { createPxClient } from './upstreams/px/client.js';
-import { createUpstreamResilience } from './upstreams/resilience.js';
+import type { OrderJournal } from '../store/journal.js';
+import { createMemoryLineCache, type LineCache } from '../store/line-cache.js';
+import { createMemoryJournal } from '../store/memory-journal.js';
+import { closeRedisConnection, createRedisConnection, redisTarget } from '../store/redis-client.js';
+import { createRedisJournal } from '../store/redis-journal.js';
+import { createRedisLineCache } from '../store/redis-line-cache.js';
+import { createDxpClient } from '../upstreams/dxp/client.js';
+import { createUpstreamHttp } from '../upstreams/http.js';
+import { createPxClient } from '../upstreams/px/client.js';
+import { createUpstreamResilience } from '../upstreams/resilience.js';
 
 /** Where the upstreams are, once the embedded sandboxes (if any) have started. */
 export interface ResolvedUpstreams {

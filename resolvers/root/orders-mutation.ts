@@ -1,5 +1,5 @@
-import type { MutationResolvers } from '../src/generated/resolvers-types.js';
-import { unionMember } from './union-member.js';
+import type { MutationResolvers } from '../../src/generated/resolvers-types.js';
+import { unionMember } from '../union-member.js';
 
 export const completeOrder: MutationResolvers['completeOrder'] = async (
   _parent,

@@ -6,31 +6,31 @@ import {
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { createRequestContext, type RequestContext } from './context.js';
-import { CORRELATION_HEADER, correlationIdFrom } from './correlation.js';
+import { createRequestContext, type RequestContext } from '../graphql/context.js';
+import { CORRELATION_HEADER, correlationIdFrom } from '../observability/correlation.js';
 import { readiness, upstreamsHealth, type ReadinessCheck, type UpstreamProbe } from './health.js';
-import { createCors } from './http/cors.js';
-import { serveGraphQL } from './http/graphql-endpoint.js';
-import { HttpError } from './http/http-error.js';
-import { closeAfterAnswer } from './http/lingering-close.js';
-import { sendJson, sendRefusal } from './http/respond.js';
-import { ROUTER_SECRET_HEADER, createRouterSecretCheck } from './http/router-secret.js';
-import type { Logger } from './logger.js';
-import { operationSpanPlugin } from './observability/operation-span-plugin.js';
-import { startServerSpan, tracingEnabled } from './observability/tracing.js';
+import { createCors } from './cors.js';
+import { serveGraphQL } from './graphql-endpoint.js';
+import { HttpError } from './http-error.js';
+import { closeAfterAnswer } from './lingering-close.js';
+import { sendJson, sendRefusal } from './respond.js';
+import { ROUTER_SECRET_HEADER, createRouterSecretCheck } from './router-secret.js';
+import type { Logger } from '../observability/logger.js';
+import { operationSpanPlugin } from '../observability/operation-span-plugin.js';
+import { startServerSpan, tracingEnabled } from '../observability/tracing.js';
 import {
   correlationErrorsPlugin,
   formatError,
   maskedInternalMessage,
-} from './plugins/error-masking.js';
-import { cachePolicyPlugin } from './plugins/cache-policy.js';
-import { landingPagePlugin } from './plugins/landing-page.js';
-import { fanOutLimitsPlugin } from './plugins/fan-out-limits.js';
-import { hideTokenLimit, queryLimits } from './plugins/limits.js';
-import { partnerBindingPlugin } from './plugins/partner-binding.js';
-import { metricsPlugin } from './plugins/metrics-plugin.js';
-import { buildSchema } from './schema.js';
-import type { Services } from './services.js';
+} from '../graphql/plugins/error-masking.js';
+import { cachePolicyPlugin } from '../graphql/plugins/cache-policy.js';
+import { landingPagePlugin } from '../graphql/plugins/landing-page.js';
+import { fanOutLimitsPlugin } from '../graphql/plugins/fan-out-limits.js';
+import { hideTokenLimit, queryLimits } from '../graphql/plugins/limits.js';
+import { partnerBindingPlugin } from '../graphql/plugins/partner-binding.js';
+import { metricsPlugin } from '../graphql/plugins/metrics-plugin.js';
+import { buildSchema } from '../graphql/schema.js';
+import type { Services } from '../process/services.js';
 
 /** 100 kB: far above any real operation, far below what a flood needs. */
 export const BODY_LIMIT_BYTES = 100 * 1024;

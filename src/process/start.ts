@@ -1,16 +1,16 @@
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
-import { createLogger, type Logger } from './logger.js';
-import { createMetrics } from './metrics.js';
-import { startTracing } from './observability/tracing.js';
-import { DXP_SANDBOX_CREDENTIALS, startDxpSandbox } from './sandbox/dxp/server.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { startTracing } from '../observability/tracing.js';
+import { DXP_SANDBOX_CREDENTIALS, startDxpSandbox } from '../sandbox/dxp/server.js';
 import {
   PX_SANDBOX_CREDENTIALS,
   startPxSandbox,
   type PxSandboxHandle,
-} from './sandbox/px/server.js';
-import type { SandboxHandle } from './sandbox/sandbox-server.js';
-import { createServer, type SubgraphServer } from './server.js';
+} from '../sandbox/px/server.js';
+import type { SandboxHandle } from '../sandbox/sandbox-server.js';
+import { createServer, type SubgraphServer } from '../http/server.js';
 import { createWiring, type ResolvedUpstreams, type Wiring } from './wiring.js';
 
 export interface RunningApp {

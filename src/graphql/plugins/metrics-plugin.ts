@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestContext } from '../context.js';
-import type { Metrics } from '../metrics.js';
+import type { Metrics } from '../../observability/metrics.js';
 
 /** Operation names come from clients: bound the label set so a client cannot grow it without end. */
 const MAX_OPERATION_LABELS = 200;

@@ -1,4 +1,4 @@
-import { startApp } from './app.js';
+import { startApp } from './start.js';
 import { ConfigError, loadConfig } from './config.js';
 
 /**
