@@ -71,10 +71,7 @@ describe('PARTNER_HEADER: an order-flow request acts only for the partner the ro
 
   beforeAll(async () => {
     stack = await startTestStack({ PARTNER_HEADER: 'X-Partner-Id' });
-    const journal = stack.app.wiring.services.journal as unknown as Record<
-      string,
-      (...args: unknown[]) => unknown
-    >;
+    const journal = stack.app.journal as unknown as Record<string, (...args: unknown[]) => unknown>;
     for (const method of [
       'disclosure',
       'disclosureOfTransaction',

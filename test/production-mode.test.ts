@@ -122,7 +122,7 @@ describe('production mode (NODE_ENV=production) over HTTP', () => {
   it('masks an unexpected error to a generic message, INTERNAL_SERVER_ERROR and the correlation id', async () => {
     // A bug: the journal throws what no outcome of the order flow expects.
     const secret = 'internal detail /srv/app/journal.ts never shown';
-    const journal = production.app.wiring.services.journal;
+    const journal = production.app.journal;
     const broken = vi.spyOn(journal, 'orders').mockRejectedValue(new TypeError(secret));
     try {
       const correlationId = 'production-mode-masking-1';

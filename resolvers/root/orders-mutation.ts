@@ -4,9 +4,9 @@ import { unionMember } from '../union-member.js';
 export const completeOrder: MutationResolvers['completeOrder'] = async (
   _parent,
   { input },
-  { services, call },
+  { ordering, call },
 ) => {
-  const outcome = await services.ordering.complete(
+  const outcome = await ordering.complete(
     {
       ...input.order,
       salesCode: input.salesCode,

@@ -4,13 +4,10 @@ import { isTypedErrorResult, unionMember } from '../union-member.js';
 export const sendRcc: MutationResolvers['sendRcc'] = async (
   _parent,
   { input },
-  { services, call },
+  { ordering, call },
 ) => {
   const { order, method, destination } = input;
-  const outcome = await services.ordering.send(
-    { ...order, deliveryMethod: method, destination },
-    call,
-  );
+  const outcome = await ordering.send({ ...order, deliveryMethod: method, destination }, call);
   if (!isTypedErrorResult(outcome)) return outcome;
   return unionMember(outcome, [
     'InvalidFieldError',

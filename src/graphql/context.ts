@@ -1,16 +1,17 @@
-import { createLoaders, type Loaders } from '../loaders/index.js';
+import { createLoaders, type Domains, type Loaders } from '../loaders/index.js';
 import type { Logger } from '../observability/logger.js';
-import type { Services } from '../process/services.js';
+import type { OrderFlow } from '../ordering/order-flow.js';
 import type { CallContext } from '../upstreams/call-context.js';
 
-/** Per-request context: its own loaders (never shared across requests), clients, correlation id, logger. */
+/** Per-request context: its own loaders (never shared across requests), the order flow, correlation id, logger. */
 export interface RequestContext {
   correlationId: string;
   logger: Logger;
   /** Passed to every upstream call the request makes. */
   call: CallContext;
   loaders: Loaders;
-  services: Services;
+  /** The order flow's writes (sendRcc, completeOrder); its reads go through the loaders. */
+  ordering: OrderFlow;
   /**
    * False once the answer holds an expected failure (a line dxp-ux could not
    * serve, say): the cache policy then answers no-store, so a router never
@@ -20,20 +21,20 @@ export interface RequestContext {
 }
 
 export function createRequestContext(
-  services: Services,
-  request: { correlationId: string; logger: Logger; startedAt?: number },
+  domains: Domains,
+  request: { correlationId: string; logger: Logger; deadline: number },
 ): RequestContext {
   const call: CallContext = {
     correlationId: request.correlationId,
     logger: request.logger,
-    deadline: (request.startedAt ?? Date.now()) + services.config.requestDeadlineMs,
+    deadline: request.deadline,
   };
   return {
     correlationId: request.correlationId,
     logger: request.logger,
     call,
-    loaders: createLoaders(services, call),
-    services,
+    loaders: createLoaders(domains, call),
+    ordering: domains.ordering,
     answer: { storable: true },
   };
 }

@@ -30,7 +30,9 @@ import { hideTokenLimit, queryLimits } from '../graphql/plugins/limits.js';
 import { partnerBindingPlugin } from '../graphql/plugins/partner-binding.js';
 import { metricsPlugin } from '../graphql/plugins/metrics-plugin.js';
 import { buildSchema } from '../graphql/schema.js';
-import type { Services } from '../process/services.js';
+import type { Domains } from '../loaders/index.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Config } from '../process/config.js';
 
 /** 100 kB: far above any real operation, far below what a flood needs. */
 export const BODY_LIMIT_BYTES = 100 * 1024;
@@ -52,7 +54,11 @@ const KEEP_ALIVE_TIMEOUT_MS = 95_000;
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 export interface ServerOptions {
-  services: Services;
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  /** What each request's context reads and writes through. */
+  domains: Domains;
   readinessChecks: ReadinessCheck[];
   upstreamProbes: UpstreamProbe[];
 }
@@ -75,11 +81,13 @@ export interface SubgraphServer {
  * (echoed, logged, handed to the upstreams) and one log line when it ends.
  */
 export async function createServer({
-  services,
+  config,
+  logger,
+  metrics,
+  domains,
   readinessChecks,
   upstreamProbes,
 }: ServerOptions): Promise<SubgraphServer> {
-  const { config, logger, metrics } = services;
   const limits = queryLimits(config.limits);
   const apollo = new ApolloServer<RequestContext>({
     schema: buildSchema(),
@@ -130,7 +138,11 @@ export async function createServer({
         }
         return serveGraphQL(apollo, request, response, target.search, {
           bodyLimitBytes: BODY_LIMIT_BYTES,
-          context: async () => createRequestContext(services, requestContext),
+          context: async () =>
+            createRequestContext(domains, {
+              ...requestContext,
+              deadline: Date.now() + config.requestDeadlineMs,
+            }),
         });
       case '/health':
         onlyReads(request);

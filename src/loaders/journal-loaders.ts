@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Services } from '../process/services.js';
+import type { Domains } from './index.js';
 import type { DisclosureRecord, OrderRecord, OrderRef } from '../store/types.js';
 import type { PxOrderKey } from '../upstreams/px/types.js';
 import { NotFoundError } from './not-found.js';
@@ -8,10 +8,10 @@ import { NotFoundError } from './not-found.js';
  * Orders from the journal, many in one read, each the partner's own. A record
  * the journal cannot serve reads as no order.
  */
-export function createOrderByRefLoader(services: Pick<Services, 'journal'>) {
+export function createOrderByRefLoader(domains: Pick<Domains, 'journal'>) {
   return new DataLoader<OrderRef, OrderRecord, string>(
     async (refs) => {
-      const orders = await services.journal.orders(refs);
+      const orders = await domains.journal.orders(refs);
       return orders.map((order) => order ?? new NotFoundError('no such order'));
     },
     {
@@ -22,13 +22,13 @@ export function createOrderByRefLoader(services: Pick<Services, 'journal'>) {
 }
 
 /** Disclosures this subgraph retrieved, by partner and pair. */
-export function createDisclosureByKeyLoader(services: Pick<Services, 'journal'>) {
+export function createDisclosureByKeyLoader(domains: Pick<Domains, 'journal'>) {
   return new DataLoader<PxOrderKey, DisclosureRecord, string>(
     (keys) =>
       Promise.all(
         keys.map(
           async (key) =>
-            (await services.journal.disclosure(key)) ??
+            (await domains.journal.disclosure(key)) ??
             new NotFoundError('no disclosure for that key'),
         ),
       ),

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import pMap from 'p-map';
 import { MAX_LINES_PER_OPERATION } from '../graphql/plugins/fan-out-limits.js';
-import type { Services } from '../process/services.js';
+import type { Domains } from './index.js';
 import { lineKeyString } from '../store/line-cache.js';
 import type { CallContext } from '../upstreams/call-context.js';
 import type { LineKey, MobileLineRecord } from '../upstreams/dxp/types.js';
@@ -17,10 +17,10 @@ export type LineByKeyLoader = DataLoader<LineKey, MobileLineRecord, string>;
  * answers its line or its own error, so one bad line never fails the others.
  */
 export function createLineByKeyLoader(
-  services: Pick<Services, 'dxp' | 'lineCache'>,
+  domains: Pick<Domains, 'dxp' | 'lineCache'>,
   call: CallContext,
 ): LineByKeyLoader {
-  const { dxp, lineCache } = services;
+  const { dxp, lineCache } = domains;
 
   async function cached(key: LineKey): Promise<MobileLineRecord | undefined> {
     try {

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Services } from '../process/services.js';
+import type { Domains } from './index.js';
 import type { CallContext } from '../upstreams/call-context.js';
 import type { PxOrderKey, PxRetrieveRccRequest } from '../upstreams/px/types.js';
 import { fetchEach } from './fetch-each.js';
@@ -14,10 +14,10 @@ const orderKeyId = (key: PxOrderKey) =>
  * retrieval asked twice (aliases, fragments) costs one Px call. A typed error
  * is an answer like any other, kept for the request.
  */
-export function createRccByRequestLoader(services: Pick<Services, 'ordering'>, call: CallContext) {
+export function createRccByRequestLoader(domains: Pick<Domains, 'ordering'>, call: CallContext) {
   return new DataLoader(
     (requests: readonly PxRetrieveRccRequest[]) =>
-      fetchEach(requests, (request) => services.ordering.disclosure(request, call), PX_CONCURRENCY),
+      fetchEach(requests, (request) => domains.ordering.disclosure(request, call), PX_CONCURRENCY),
     {
       name: 'rccByRequest',
       cacheKeyFn: (request) =>
@@ -28,12 +28,12 @@ export function createRccByRequestLoader(services: Pick<Services, 'ordering'>, c
 
 /** RCC acceptances, through the order flow: one Px call per distinct order key in an operation. */
 export function createAcceptanceByOrderKeyLoader(
-  services: Pick<Services, 'ordering'>,
+  domains: Pick<Domains, 'ordering'>,
   call: CallContext,
 ) {
   return new DataLoader(
     (keys: readonly PxOrderKey[]) =>
-      fetchEach(keys, (key) => services.ordering.acceptance(key, call), PX_CONCURRENCY),
+      fetchEach(keys, (key) => domains.ordering.acceptance(key, call), PX_CONCURRENCY),
     { name: 'acceptanceByOrderKey', cacheKeyFn: orderKeyId },
   );
 }

@@ -10,8 +10,8 @@ import { serveCommands } from './ipc.js';
 const buildDir = process.env['BENCH_BUILD_DIR'];
 if (buildDir === undefined) throw new Error('BENCH_BUILD_DIR is required');
 const compiled = (path: string) => new URL(path, `file://${buildDir}/`).href;
-const { startApp } = (await import(compiled('src/app.js'))) as typeof AppModule;
-const { loadConfig } = (await import(compiled('src/config.js'))) as typeof ConfigModule;
+const { startApp } = (await import(compiled('src/process/start.js'))) as typeof AppModule;
+const { loadConfig } = (await import(compiled('src/process/config.js'))) as typeof ConfigModule;
 
 const app = await startApp(loadConfig(process.env));
 serveCommands(`${app.url}/graphql`, {}, () => app.close());

@@ -61,7 +61,7 @@ describe('_entities for every resolvable entity, batched, null for an unknown ke
 
   /** Upstream calls and journal reads one `_entities` fetch cost. */
   async function costOf(representations: Representation[]) {
-    const { journal } = stack.app.wiring.services;
+    const { journal } = stack.app;
     const orderReads = vi.spyOn(journal, 'orders');
     const disclosureReads = vi.spyOn(journal, 'disclosure');
     const dxpBefore = stack.dxp.callCount(DXP_PRODUCT_ORDER_ROUTE);
@@ -157,7 +157,7 @@ describe('_entities for every resolvable entity, batched, null for an unknown ke
       'Order',
       'RccDisclosure',
     ]);
-    const { journal } = stack.app.wiring.services;
+    const { journal } = stack.app;
     expect((await journal.orders([placed]))[0]).not.toHaveProperty('__typename');
     expect(await journal.disclosure(placed)).not.toHaveProperty('__typename');
   });

@@ -72,7 +72,7 @@ describe('@apollo/gateway serving the composed supergraph, in front of the subgr
 
   /** Requests the ordering subgraph itself counted, by operation name. */
   async function receivedByOrdering(fetch: SubgraphFetch): Promise<number> {
-    const metric = await stack.app.wiring.services.metrics.graphqlRequests.get();
+    const metric = await stack.app.metrics.graphqlRequests.get();
     return metric.values
       .filter((value) => value.labels.operation === fetch.operationName)
       .reduce((sum, value) => sum + value.value, 0);

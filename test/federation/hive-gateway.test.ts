@@ -43,7 +43,7 @@ describe.each(['javascript', 'rust'] as const)(
 
     /** GraphQL requests the ordering subgraph itself counted. */
     async function orderingRequests(): Promise<number> {
-      const metric = await stack.app.wiring.services.metrics.graphqlRequests.get();
+      const metric = await stack.app.metrics.graphqlRequests.get();
       return metric.values.reduce((sum, value) => sum + value.value, 0);
     }
 
