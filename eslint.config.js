@@ -8,14 +8,7 @@ const graphQLConfig = { schema: 'schema/*.graphql', documents: 'schema/operation
 
 export default tseslint.config(
   {
-    ignores: [
-      'node_modules/',
-      'dist/',
-      'src/generated/',
-      'supergraph/',
-      'bench/results/',
-      'coverage/',
-    ],
+    ignores: ['node_modules/', 'dist/', 'src/generated/', 'test/bench/results/', 'coverage/'],
   },
   {
     files: ['**/*.ts'],
@@ -35,7 +28,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    files: ['test/**/*.ts', 'schema/supergraph/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
     },

@@ -15,7 +15,7 @@ import { typePolicies } from '../schema/client/type-policies.js';
 import { projectRoot } from '../src/graphql/project-root.js';
 import { buildSchema } from '../src/graphql/schema.js';
 import { exampleOperationNames, readExampleOperation } from './federation/example-operations.js';
-import { nodeGraphql } from './federation/node-graphql.js';
+import { nodeGraphql } from '../schema/supergraph/node-graphql.js';
 import {
   apolloDevelopmentBuild,
   captureConsole,

@@ -4,7 +4,7 @@ import {
   breakingChanges,
   currentSubgraphSdl,
   readPublishedSdl,
-} from './federation/published-schema.js';
+} from '../schema/supergraph/published-schema.js';
 import { graphql, startTestStack } from './helpers/app.js';
 
 /** The SDL with one part replaced; throws when the part is gone, so no case passes vacuously. */

@@ -366,7 +366,7 @@ export type Product = {
   name: Scalars['String']['output'];
 };
 
-/** What a sales front end can read: mobile lines here, RCC disclosures and orders in rcc.graphql and orders.graphql. */
+/** What a sales front end can read: mobile lines, RCC disclosures and orders. */
 export type Query = {
   __typename?: 'Query';
   /** The plan on one mobile line and the add-ons it can take (dxp-ux productOrder). */
@@ -382,34 +382,34 @@ export type Query = {
 };
 
 
-/** What a sales front end can read: mobile lines here, RCC disclosures and orders in rcc.graphql and orders.graphql. */
+/** What a sales front end can read: mobile lines, RCC disclosures and orders. */
 export type QueryMobileLineArgs = {
   businessId: Scalars['BusinessId']['input'];
   msisdn: Scalars['Msisdn']['input'];
 };
 
 
-/** What a sales front end can read: mobile lines here, RCC disclosures and orders in rcc.graphql and orders.graphql. */
+/** What a sales front end can read: mobile lines, RCC disclosures and orders. */
 export type QueryMobileLinesArgs = {
   businessId: Scalars['BusinessId']['input'];
   msisdns: Array<Scalars['Msisdn']['input']>;
 };
 
 
-/** What a sales front end can read: mobile lines here, RCC disclosures and orders in rcc.graphql and orders.graphql. */
+/** What a sales front end can read: mobile lines, RCC disclosures and orders. */
 export type QueryOrderArgs = {
   partnerId: Scalars['ID']['input'];
   partnerOrderId: Scalars['ID']['input'];
 };
 
 
-/** What a sales front end can read: mobile lines here, RCC disclosures and orders in rcc.graphql and orders.graphql. */
+/** What a sales front end can read: mobile lines, RCC disclosures and orders. */
 export type QueryRccAcceptanceArgs = {
   order: OrderKeyInput;
 };
 
 
-/** What a sales front end can read: mobile lines here, RCC disclosures and orders in rcc.graphql and orders.graphql. */
+/** What a sales front end can read: mobile lines, RCC disclosures and orders. */
 export type QueryRccDisclosureArgs = {
   input: RccDisclosureInput;
 };

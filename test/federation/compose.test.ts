@@ -6,13 +6,13 @@ import { promisify } from 'node:util';
 import { parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/graphql/project-root.js';
-import { CUSTOMERS_TYPE_DEFS } from './customers-subgraph.js';
+import { CUSTOMERS_TYPE_DEFS } from '../../schema/supergraph/customers-subgraph.js';
 import {
   CompositionFailedError,
   EXAMPLE_ROUTING_URLS,
   composeSubgraphs,
   exampleSubgraphs,
-} from './supergraph.js';
+} from '../../schema/supergraph/supergraph.js';
 
 const run = promisify(execFile);
 
@@ -23,7 +23,7 @@ describe('composition of this subgraph with the example subgraphs', () => {
       const output = join(folder, 'supergraph.graphql');
       const { stdout } = await run(
         process.execPath,
-        ['--import', 'tsx', 'test/federation/compose.ts', output],
+        ['--import', 'tsx', 'schema/supergraph/compose.ts', output],
         { cwd: projectRoot(), timeout: 60_000 },
       );
       expect(stdout).toContain(`with 0 hint(s): ${output}`);

@@ -2,12 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DXP_PRODUCT_ORDER_ROUTE } from '../../src/sandbox/dxp/server.js';
 import { startTestStack, type TestStack } from '../helpers/app.js';
 import { completeInput, disclosureInput, newOrderKey } from '../helpers/px-operations.js';
-import { startCatalogSubgraph } from './catalog-subgraph.js';
-import { startCustomersSubgraph, type ExampleCustomer } from './customers-subgraph.js';
+import { startCatalogSubgraph } from '../../schema/supergraph/catalog-subgraph.js';
+import {
+  startCustomersSubgraph,
+  type ExampleCustomer,
+} from '../../schema/supergraph/customers-subgraph.js';
 import { readExampleOperation } from './example-operations.js';
 import { startExampleGateway, type ExampleGateway, type SubgraphFetch } from './gateway.js';
-import type { RunningSubgraph } from './subgraph-server.js';
-import { composeExampleSupergraph, composeForApolloGateway } from './supergraph.js';
+import type { RunningSubgraph } from '../../schema/supergraph/subgraph-server.js';
+import {
+  composeExampleSupergraph,
+  composeForApolloGateway,
+} from '../../schema/supergraph/supergraph.js';
 
 const ROUTER_SECRET = 'gateway-test-router-secret';
 const SEED = { businessId: 'PR', msisdn: '16654555678' };

@@ -4,7 +4,7 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway/dist/datas
 import assert from 'node:assert/strict';
 import { CORRELATION_HEADER } from '../../src/observability/correlation.js';
 import { ROUTER_SECRET_HEADER } from '../../src/http/router-secret.js';
-import type { ExampleSubgraphName } from './supergraph.js';
+import type { ExampleSubgraphName } from '../../schema/supergraph/supergraph.js';
 
 export interface GatewayContext {
   correlationId: string;

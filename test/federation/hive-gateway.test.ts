@@ -5,8 +5,8 @@ import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.j
 import type { TestStack } from '../helpers/app.js';
 import type { RecordingProxy } from '../helpers/recording-proxy.js';
 import { completeInput, disclosureInput, newOrderKey } from '../helpers/px-operations.js';
-import { startCatalogSubgraph } from './catalog-subgraph.js';
-import { startCustomersSubgraph } from './customers-subgraph.js';
+import { startCatalogSubgraph } from '../../schema/supergraph/catalog-subgraph.js';
+import { startCustomersSubgraph } from '../../schema/supergraph/customers-subgraph.js';
 import { readExampleOperation } from './example-operations.js';
 import {
   signedToken,
@@ -14,8 +14,8 @@ import {
   type HiveGateway,
   type HiveGatewayResponse,
 } from './hive-gateway.js';
-import type { RunningSubgraph } from './subgraph-server.js';
-import { composeExampleSupergraph } from './supergraph.js';
+import type { RunningSubgraph } from '../../schema/supergraph/subgraph-server.js';
+import { composeExampleSupergraph } from '../../schema/supergraph/supergraph.js';
 
 const ROUTER_SECRET = 'hive-gateway-test-router-secret';
 const SEED = { businessId: 'PR', msisdn: '16654555678' };

@@ -4,7 +4,7 @@ import { unifiedGraphHandler as rustQueryPlanner } from '@graphql-hive/router-ru
 import { createInlineSigningKeyProvider, useJWT } from '@graphql-mesh/plugin-jwt-auth';
 import { CORRELATION_HEADER } from '../../src/observability/correlation.js';
 import { ROUTER_SECRET_HEADER } from '../../src/http/router-secret.js';
-import type { ExampleSubgraphName } from './supergraph.js';
+import type { ExampleSubgraphName } from '../../schema/supergraph/supergraph.js';
 
 /** The gateway's local JWT key (HS256), as an identity provider's would be configured. */
 const SIGNING_KEY = 'hive-gateway-test-signing-key-0001';

@@ -6,8 +6,8 @@ import { loadConfig } from '../../src/process/config.js';
 import { CORRELATION_HEADER } from '../../src/observability/correlation.js';
 import { ROUTER_SECRET_HEADER } from '../../src/http/router-secret.js';
 import { projectRoot } from '../../src/graphql/project-root.js';
-import { PUBLISHED_SCHEMA_PATH } from './published-schema.js';
-import { EXAMPLE_ROUTING_URLS, composeSubgraphs } from './supergraph.js';
+import { PUBLISHED_SCHEMA_PATH } from '../../schema/supergraph/published-schema.js';
+import { EXAMPLE_ROUTING_URLS, composeSubgraphs } from '../../schema/supergraph/supergraph.js';
 
 const folder = join(projectRoot(), 'schema', 'supergraph');
 const read = (file: string) => readFileSync(join(folder, file), 'utf8');

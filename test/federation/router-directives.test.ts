@@ -2,8 +2,11 @@ import { ApolloGateway } from '@apollo/gateway';
 import { Kind, parse, print, type ConstDirectiveNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { MAX_LINES_PER_OPERATION } from '../../src/graphql/plugins/fan-out-limits.js';
-import { readPublishedSdl } from './published-schema.js';
-import { composeExampleSupergraph, composeForApolloGateway } from './supergraph.js';
+import { readPublishedSdl } from '../../schema/supergraph/published-schema.js';
+import {
+  composeExampleSupergraph,
+  composeForApolloGateway,
+} from '../../schema/supergraph/supergraph.js';
 
 const ROUTER_DIRECTIVES = new Set(['authenticated', 'requiresScopes', 'cost', 'listSize']);
 const READ = '@requiresScopes(scopes: [["orders:read"]])';

@@ -4,7 +4,7 @@ import { lookup } from 'node:dns/promises';
 import { once } from 'node:events';
 import { createServer, connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { composeForApolloGateway } from '../federation/supergraph.js';
+import { composeForApolloGateway } from '../../schema/supergraph/supergraph.js';
 import { OutsideLoopbackError, takeRefusals } from './loopback-guard.js';
 
 // TEST-NET-3 (RFC 5737): documentation only, never routed.
