@@ -1,5 +1,5 @@
 import type { ChargeResolvers } from '../src/generated/resolvers-types.js';
-import { formatDecimalAmount } from '../src/graphql/money.js';
+import { formatDecimalAmount } from './money.js';
 
 export const Charge: ChargeResolvers = {
   amount: (charge) => ({

@@ -1,5 +1,5 @@
 import type { ItemPriceResolvers } from '../src/generated/resolvers-types.js';
-import { formatAmount } from '../src/graphql/money.js';
+import { formatAmount } from './money.js';
 
 export const ItemPrice: ItemPriceResolvers = {
   // dxp-ux may leave the price's name out (the seed marks it optional); its

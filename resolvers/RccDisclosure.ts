@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { RccDisclosureResolvers } from '../src/generated/resolvers-types.js';
 import { entityCopy } from './entity-reference.js';
-import { formatDecimalAmount } from '../src/graphql/money.js';
+import { formatDecimalAmount } from './money.js';
 import { expiresAt } from '../src/ordering/local-checks.js';
 import { isTypedErrorResult } from './union-member.js';
 

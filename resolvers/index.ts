@@ -1,5 +1,5 @@
 import type { Resolvers } from '../src/generated/resolvers-types.js';
-import { BusinessId, DateTime, Decimal, Msisdn } from '../src/graphql/scalars.js';
+import { BusinessId, DateTime, Decimal, Msisdn } from './scalars.js';
 import { Addon } from './Addon.js';
 import { Charge } from './Charge.js';
 import { ItemPrice } from './ItemPrice.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LINES_PER_OPERATION } from '../src/graphql/plugins/fan-out-limits.js';
+import { MAX_LINES_PER_OPERATION } from '../src/loaders/line-by-key.js';
 import { graphql, startTestStack, type TestStack } from './helpers/app.js';
 import { MOBILE_LINE_ENTITIES, dxpCallsDuring, queryLine } from './helpers/lines.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LINES_PER_OPERATION } from '../src/graphql/plugins/fan-out-limits.js';
+import { MAX_LINES_PER_OPERATION } from '../src/loaders/line-by-key.js';
 import { graphql, startTestStack, type TestStack } from './helpers/app.js';
 import { dxpCallsDuring, queryLine, queryLines } from './helpers/lines.js';
 

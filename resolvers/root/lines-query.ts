@@ -1,5 +1,5 @@
 import { isTypedError, resultOrTypedError, type TypedErrorResult } from '../../src/errors.js';
-import type { RequestContext } from '../../src/graphql/context.js';
+import type { RequestContext } from '../context.js';
 import type { QueryResolvers, ResolversTypes } from '../../src/generated/resolvers-types.js';
 import type { MobileLineRecord } from '../../src/upstreams/dxp/types.js';
 import { unionMember } from '../union-member.js';

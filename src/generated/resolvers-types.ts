@@ -5,7 +5,7 @@ import type { DisclosureRecord, OrderRecord } from '../store/types.js';
 import type { AcceptanceStatus } from '../ordering/order-flow.js';
 import type { PxCharge, PxOrderItem } from '../upstreams/px/types.js';
 import type { InvalidFieldErrorResult, TransactionMismatchErrorResult, TaxEstimateUnavailableErrorResult, RccUnavailableErrorResult, RccNotAcceptedErrorResult, PaymentRequiredErrorResult, PaymentDeclinedErrorResult, PaymentUnavailableErrorResult, TooManyGiftCardsErrorResult, OrderAlreadySubmittedErrorResult, OrderExpiredErrorResult, LineNotFoundErrorResult, RateLimitedErrorResult, UpstreamUnavailableErrorResult } from '../errors.js';
-import type { RequestContext } from '../graphql/context.js';
+import type { RequestContext } from '../../resolvers/context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;

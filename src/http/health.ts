@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import type { Redis } from 'ioredis';
+import type { CircuitPosition } from '../upstreams/resilience.js';
 
 /**
  * Readiness: whether this replica can serve. Its configuration was checked
@@ -12,9 +13,6 @@ export interface ReadinessCheck {
   name: string;
   check(): Promise<boolean>;
 }
-
-/** Where the circuit breaker of an upstream stands. */
-export type CircuitPosition = 'closed' | 'half-open' | 'open';
 
 /** One upstream as /health/upstreams reports it. */
 export interface UpstreamProbe {

@@ -6,7 +6,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { createRequestContext, type RequestContext } from '../graphql/context.js';
+import { createRequestContext, type RequestContext } from '../../resolvers/context.js';
 import { CORRELATION_HEADER, correlationIdFrom } from '../observability/correlation.js';
 import { readiness, upstreamsHealth, type ReadinessCheck, type UpstreamProbe } from './health.js';
 import { createCors } from './cors.js';
@@ -26,13 +26,12 @@ import {
 import { cachePolicyPlugin } from '../graphql/plugins/cache-policy.js';
 import { landingPagePlugin } from '../graphql/plugins/landing-page.js';
 import { fanOutLimitsPlugin } from '../graphql/plugins/fan-out-limits.js';
-import { hideTokenLimit, queryLimits } from '../graphql/plugins/limits.js';
+import { hideTokenLimit, queryLimits, type QueryLimits } from '../graphql/plugins/limits.js';
 import { partnerBindingPlugin } from '../graphql/plugins/partner-binding.js';
 import { metricsPlugin } from '../graphql/plugins/metrics-plugin.js';
 import { buildSchema } from '../graphql/schema.js';
 import type { Domains } from '../loaders/index.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { Config } from '../process/config.js';
 
 /** 100 kB: far above any real operation, far below what a flood needs. */
 export const BODY_LIMIT_BYTES = 100 * 1024;
@@ -53,8 +52,20 @@ const KEEP_ALIVE_TIMEOUT_MS = 95_000;
  */
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
+/** What the server takes from the configuration (src/process/config.ts documents each). */
+export interface ServerSettings {
+  isProduction: boolean;
+  limits: QueryLimits & { maxRepresentations: number };
+  addonsCacheTtlSeconds: number;
+  partnerHeader: string | null;
+  routerSecret: string | null;
+  corsOrigins: string[];
+  httpRequestTimeoutMs: number;
+  requestDeadlineMs: number;
+}
+
 export interface ServerOptions {
-  config: Config;
+  config: ServerSettings;
   logger: Logger;
   metrics: Metrics;
   /** What each request's context reads and writes through. */

@@ -1,10 +1,16 @@
 import DataLoader from 'dataloader';
 import pMap from 'p-map';
-import { MAX_LINES_PER_OPERATION } from '../graphql/plugins/fan-out-limits.js';
 import type { Domains } from './index.js';
 import { lineKeyString } from '../store/line-cache.js';
 import type { CallContext } from '../upstreams/call-context.js';
 import type { LineKey, MobileLineRecord } from '../upstreams/dxp/types.js';
+
+/**
+ * The most lines one operation may ask for, wherever they come from: the
+ * schema's promise for mobileLines, and what keeps one request to as many
+ * dxp-ux calls.
+ */
+export const MAX_LINES_PER_OPERATION = 50;
 
 /** dxp-ux has no batch endpoint: a batch fans out to one GET per distinct line, this many at a time. */
 export const LINE_FETCH_CONCURRENCY = 10;

@@ -1,16 +1,16 @@
 import { bool, cleanEnv, EnvError, EnvMissingError, host, makeValidator, str, url } from 'envalid';
 import type { TracingSettings } from '../observability/tracing.js';
+import type { UpstreamCredentials } from '../upstreams/credentials.js';
+import { DXP_DEFAULT_BUSINESS_UNITS } from '../upstreams/dxp/client.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../upstreams/http.js';
+
+export type { UpstreamCredentials };
 
 /**
  * Every environment variable the subgraph reads, parsed and validated once at
  * start-up. A bad value stops start-up with one line naming the variable; the
  * value itself is never echoed, since it may be a secret.
  */
-export interface UpstreamCredentials {
-  clientId: string;
-  clientSecret: string;
-}
-
 export interface Config {
   port: number;
   host: string;
@@ -69,12 +69,6 @@ export interface Config {
     maxRepresentations: number;
   };
 }
-
-/** The business units the seed documents for dxp-ux. */
-export const DXP_DEFAULT_BUSINESS_UNITS: readonly string[] = ['PR', 'JM', 'TT', 'BB', 'PA'];
-
-/** 1 MiB: dozens of times the largest real answer (a line with all its add-ons). */
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

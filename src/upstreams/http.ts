@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
-import { DEFAULT_MAX_BODY_BYTES } from '../process/config.js';
 import type { UpstreamName } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import { startClientSpan } from '../observability/tracing.js';
+
+/** 1 MiB: dozens of times the largest real answer (a line with all its add-ons). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * The one place that sends HTTP to an upstream: keep-alive pooling, the

@@ -15,8 +15,10 @@ import {
   type IRetryBackoffContext,
 } from 'cockatiel';
 import { TypedError, isTypedError, upstreamUnavailable, type UpstreamName } from '../errors.js';
-import type { CircuitPosition } from '../http/health.js';
 import type { Metrics } from '../observability/metrics.js';
+
+/** Where the circuit breaker of an upstream stands. */
+export type CircuitPosition = 'closed' | 'half-open' | 'open';
 
 /**
  * Per-upstream resilience: a circuit breaker around every call, and, for

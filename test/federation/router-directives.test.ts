@@ -1,7 +1,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { Kind, parse, print, type ConstDirectiveNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { MAX_LINES_PER_OPERATION } from '../../src/graphql/plugins/fan-out-limits.js';
+import { MAX_LINES_PER_OPERATION } from '../../src/loaders/line-by-key.js';
 import { readPublishedSdl } from '../../schema/supergraph/published-schema.js';
 import {
   composeExampleSupergraph,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatAmount } from '../../src/graphql/money.js';
+import { formatAmount } from '../../resolvers/money.js';
 
 describe('formatAmount', () => {
   it.each([

@@ -6,7 +6,7 @@ import {
   type OperationDefinitionNode,
   type ValueNode,
 } from 'graphql';
-import type { RequestContext } from '../context.js';
+import type { RequestContext } from '../../../resolvers/context.js';
 import { asList, rootFields } from './operation-fields.js';
 
 export const NO_STORE = 'no-store';

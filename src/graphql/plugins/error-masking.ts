@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import type { RequestContext } from '../context.js';
+import type { RequestContext } from '../../../resolvers/context.js';
 import { TOO_MANY_LINES, TOO_MANY_REPRESENTATIONS } from './fan-out-limits.js';
 import { FORBIDDEN, UNAUTHENTICATED } from './partner-binding.js';
 

@@ -7,13 +7,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { asList, rootFields } from './operation-fields.js';
-
-/**
- * The most lines one operation may ask for, wherever they come from: the
- * schema's promise for mobileLines, and what keeps one request to as many
- * dxp-ux calls.
- */
-export const MAX_LINES_PER_OPERATION = 50;
+import { MAX_LINES_PER_OPERATION } from '../../loaders/line-by-key.js';
 
 export const TOO_MANY_LINES = 'TOO_MANY_LINES';
 export const TOO_MANY_REPRESENTATIONS = 'TOO_MANY_REPRESENTATIONS';

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { RequestContext } from '../context.js';
+import type { RequestContext } from '../../../resolvers/context.js';
 import type { Metrics } from '../../observability/metrics.js';
 
 /** Operation names come from clients: bound the label set so a client cannot grow it without end. */

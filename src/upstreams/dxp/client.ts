@@ -1,7 +1,7 @@
 import { Compile } from 'typebox/compile';
 import { upstreamUnavailable } from '../../errors.js';
 import { maskMsisdn } from '../../observability/logger.js';
-import { DXP_DEFAULT_BUSINESS_UNITS, type UpstreamCredentials } from '../../process/config.js';
+import type { UpstreamCredentials } from '../credentials.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { CallContext } from '../call-context.js';
 import { UpstreamNetworkError, type UpstreamHttp, type UpstreamResponse } from '../http.js';
@@ -15,6 +15,9 @@ import {
   type LineKey,
   type MobileLineRecord,
 } from './types.js';
+
+/** The business units the seed documents for dxp-ux. */
+export const DXP_DEFAULT_BUSINESS_UNITS: readonly string[] = ['PR', 'JM', 'TT', 'BB', 'PA'];
 
 export interface DxpClientOptions {
   /** Origin of dxp-ux; the client appends `/dxp-ux/v1/...`. */

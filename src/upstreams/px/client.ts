@@ -1,4 +1,4 @@
-import type { UpstreamCredentials } from '../../process/config.js';
+import type { UpstreamCredentials } from '../credentials.js';
 import { TypedError, upstreamUnavailable } from '../../errors.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { CallContext } from '../call-context.js';

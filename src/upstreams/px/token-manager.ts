@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { Compile } from 'typebox/compile';
-import type { UpstreamCredentials } from '../../process/config.js';
+import type { UpstreamCredentials } from '../credentials.js';
 import { upstreamUnavailable } from '../../errors.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { CallContext } from '../call-context.js';

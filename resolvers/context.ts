@@ -1,7 +1,7 @@
-import { createLoaders, type Domains, type Loaders } from '../loaders/index.js';
-import type { Logger } from '../observability/logger.js';
-import type { OrderFlow } from '../ordering/order-flow.js';
-import type { CallContext } from '../upstreams/call-context.js';
+import { createLoaders, type Domains, type Loaders } from '../src/loaders/index.js';
+import type { Logger } from '../src/observability/logger.js';
+import type { OrderFlow } from '../src/ordering/order-flow.js';
+import type { CallContext } from '../src/upstreams/call-context.js';
 
 /** Per-request context: its own loaders (never shared across requests), the order flow, correlation id, logger. */
 export interface RequestContext {
