@@ -75,7 +75,6 @@ export function startHiveGateway(options: {
   /** The query planner: Hive's JavaScript one by default, or the Rust one of @graphql-hive/router-runtime. */
   planner?: 'javascript' | 'rust';
 }): HiveGateway {
-  const cache = new InMemoryLRUCache();
   const gateway = createGatewayRuntime({
     supergraph: options.supergraphSdl,
     ...(options.planner === 'rust' ? { unifiedGraphHandler: rustQueryPlanner } : {}),
@@ -116,7 +115,8 @@ export function startHiveGateway(options: {
       },
     },
     demandControl: { maxCost: options.maxCost, includeExtensionMetadata: true },
-    cache,
+    // One per gateway instance; the gateway disposes it.
+    cache: new InMemoryLRUCache(),
     responseCaching: {
       // Entries are per verified caller. A hit is served before the gateway's
       // authorization checks, so only what @authenticated alone guards (lines) is listed.
@@ -147,8 +147,6 @@ export function startHiveGateway(options: {
     },
     close: async () => {
       await gateway.dispose();
-      // Its entries' expiry timers.
-      cache[Symbol.dispose]();
     },
   };
 }
