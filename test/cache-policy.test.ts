@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_STORE } from '../src/graphql/plugins/cache-policy.js';
 import { graphql, startTestStack, type TestStack } from './helpers/app.js';
 import { MOBILE_LINE, MOBILE_LINE_ENTITIES, MOBILE_LINES } from './helpers/lines.js';
 import { ORDER, SEND_RCC, newOrderKey } from './helpers/px-operations.js';
@@ -55,14 +56,14 @@ describe('Cache-Control, ADDONS_CACHE_TTL_S=45', () => {
     ]) {
       const response = await graphql(stack.graphqlUrl, MOBILE_LINE, variables);
       expect(response.body.errors).toBeUndefined();
-      expect(cacheControl(response)).toBe('no-store');
+      expect(cacheControl(response)).toBe(NO_STORE);
     }
     const mixed = await graphql(stack.graphqlUrl, MOBILE_LINES, {
       businessId: 'PR',
       msisdns: [SEED.msisdn, '17875559999'],
     });
     expect(mixed.body.errors).toBeUndefined();
-    expect(cacheControl(mixed)).toBe('no-store');
+    expect(cacheControl(mixed)).toBe(NO_STORE);
   });
 
   it('lets a router keep an _entities fetch of MobileLine representations only', async () => {
@@ -85,7 +86,7 @@ describe('Cache-Control, ADDONS_CACHE_TTL_S=45', () => {
       ],
     });
     expect(mixed.status).toBe(200);
-    expect(cacheControl(mixed)).toBe('no-store');
+    expect(cacheControl(mixed)).toBe(NO_STORE);
 
     const inline = await graphql(
       stack.graphqlUrl,
@@ -106,7 +107,7 @@ describe('Cache-Control, ADDONS_CACHE_TTL_S=45', () => {
         }
       `,
     );
-    expect(cacheControl(inline)).toBe('no-store');
+    expect(cacheControl(inline)).toBe(NO_STORE);
   });
 
   it('answers no-store for Px data read at the root, even next to a line', async () => {
@@ -116,7 +117,7 @@ describe('Cache-Control, ADDONS_CACHE_TTL_S=45', () => {
       partnerOrderId: order.partnerOrderId,
     });
     expect(response.body.errors).toBeUndefined();
-    expect(cacheControl(response)).toBe('no-store');
+    expect(cacheControl(response)).toBe(NO_STORE);
 
     const both = await graphql(
       stack.graphqlUrl,
@@ -124,7 +125,7 @@ describe('Cache-Control, ADDONS_CACHE_TTL_S=45', () => {
                order(partnerId: "${order.partnerId}", partnerOrderId: "${order.partnerOrderId}") { orderNumber } }`,
     );
     expect(both.body.errors).toBeUndefined();
-    expect(cacheControl(both)).toBe('no-store');
+    expect(cacheControl(both)).toBe(NO_STORE);
   });
 
   it('answers no-store for every mutation', async () => {
@@ -133,16 +134,16 @@ describe('Cache-Control, ADDONS_CACHE_TTL_S=45', () => {
       input: { order, method: 'SMS', destination: '+17875550101' },
     });
     expect(response.status).toBe(200);
-    expect(cacheControl(response)).toBe('no-store');
+    expect(cacheControl(response)).toBe(NO_STORE);
   });
 
   it('answers no-store for introspection and _service', async () => {
     const introspection = await graphql(stack.graphqlUrl, '{ __schema { queryType { name } } }');
     expect(introspection.body.errors).toBeUndefined();
-    expect(cacheControl(introspection)).toBe('no-store');
+    expect(cacheControl(introspection)).toBe(NO_STORE);
     const service = await graphql(stack.graphqlUrl, '{ _service { sdl } }');
     expect(service.body.errors).toBeUndefined();
-    expect(cacheControl(service)).toBe('no-store');
+    expect(cacheControl(service)).toBe(NO_STORE);
   });
 
   it('answers no-store for a line query that fails, whether refused or parsed wrong', async () => {
@@ -151,11 +152,11 @@ describe('Cache-Control, ADDONS_CACHE_TTL_S=45', () => {
       msisdn: 'not-a-number',
     });
     expect(badVariable.body.errors?.length).toBeGreaterThan(0);
-    expect(cacheControl(badVariable)).toBe('no-store');
+    expect(cacheControl(badVariable)).toBe(NO_STORE);
 
     const unparsable = await graphql(stack.graphqlUrl, '{ mobileLine(');
     expect(unparsable.status).toBe(400);
-    expect(cacheControl(unparsable)).toBe('no-store');
+    expect(cacheControl(unparsable)).toBe(NO_STORE);
 
     // The same document as the cacheable test above: what it decided is not carried over.
     const good = await graphql(stack.graphqlUrl, MOBILE_LINE, SEED);
@@ -175,10 +176,10 @@ describe('Cache-Control, ADDONS_CACHE_TTL_S=0', () => {
   it('answers no-store for line data too: the subgraph keeps nothing, so neither may a router', async () => {
     const line = await graphql(stack.graphqlUrl, MOBILE_LINE, SEED);
     expect(line.body.errors).toBeUndefined();
-    expect(cacheControl(line)).toBe('no-store');
+    expect(cacheControl(line)).toBe(NO_STORE);
     const entities = await graphql(stack.graphqlUrl, MOBILE_LINE_ENTITIES, {
       r: [LINE_REPRESENTATION],
     });
-    expect(cacheControl(entities)).toBe('no-store');
+    expect(cacheControl(entities)).toBe(NO_STORE);
   });
 });

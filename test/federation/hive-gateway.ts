@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import InMemoryLRUCache from '@graphql-mesh/cache-inmemory-lru';
 import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler as rustQueryPlanner } from '@graphql-hive/router-runtime';
 import { createInlineSigningKeyProvider, useJWT } from '@graphql-mesh/plugin-jwt-auth';
@@ -16,11 +17,32 @@ export function signedToken(claims: Record<string, unknown>, key = SIGNING_KEY):
   return `${unsigned}.${createHmac('sha256', key).update(unsigned).digest('base64url')}`;
 }
 
+/** The token claim naming the partner the caller acts for. */
+export const PARTNER_CLAIM = 'partner_id';
+/** The header the gateway fills from that claim: the subgraph's PARTNER_HEADER. */
+export const PARTNER_HEADER = 'x-partner-id';
+/**
+ * The longest the gateway keeps a result holding a line. The subgraph's
+ * max-age (ADDONS_CACHE_TTL_S, how long it keeps the line itself) lowers it.
+ */
+export const LINE_RESULT_TTL_MS = 300_000;
+
+/** The claims of the caller's verified token, put on the context by useJWT; null without one. */
+function verifiedClaims(context: unknown): Record<string, unknown> | null {
+  return (context as { jwt?: { payload?: Record<string, unknown> } }).jwt?.payload ?? null;
+}
+
+function stringClaim(context: unknown, claim: string): string | null {
+  const value = verifiedClaims(context)?.[claim];
+  return typeof value === 'string' ? value : null;
+}
+
 export interface HiveGatewayResponse {
   status: number;
   body: {
     data?: Record<string, unknown> | null;
     errors?: { message: string; extensions?: Record<string, unknown> }[];
+    extensions?: Record<string, unknown>;
   };
 }
 
@@ -41,6 +63,9 @@ export interface HiveGateway {
  * and @listSize) is above `maxCost`, and sends what router.yaml has Apollo
  * Router send: Router-Authorization to the ordering subgraph, the caller's
  * x-correlation-id and trace context (traceparent, tracestate) to every subgraph.
+ * The ordering subgraph also gets x-partner-id from the token's partner_id claim,
+ * never from the client. Results holding a line are kept per caller (see
+ * `responseCaching`).
  */
 export function startHiveGateway(options: {
   supergraphSdl: string;
@@ -57,12 +82,18 @@ export function startHiveGateway(options: {
       Object.entries(options.urls).map(([name, location]) => [name, { location }]),
     ),
     propagateHeaders: {
-      fromClientToSubgraphs: ({ request, subgraphName }) => ({
+      // Only the headers named here reach a subgraph: an x-partner-id the client sent never does.
+      fromClientToSubgraphs: ({ request, subgraphName, context }) => ({
         [CORRELATION_HEADER]: request.headers.get(CORRELATION_HEADER),
         // The caller's trace context, as a router that does not trace itself passes it on.
         traceparent: request.headers.get('traceparent'),
         tracestate: request.headers.get('tracestate'),
-        ...(subgraphName === 'ordering' ? { [ROUTER_SECRET_HEADER]: options.routerSecret } : {}),
+        ...(subgraphName === 'ordering'
+          ? {
+              [ROUTER_SECRET_HEADER]: options.routerSecret,
+              [PARTNER_HEADER]: stringClaim(context, PARTNER_CLAIM),
+            }
+          : {}),
       }),
     },
     plugins: () => [
@@ -76,8 +107,7 @@ export function startHiveGateway(options: {
     genericAuth: {
       mode: 'protect-granular',
       rejectUnauthenticated: false,
-      resolveUserFn: (context) =>
-        (context as { jwt?: { payload?: Record<string, unknown> } }).jwt?.payload ?? null,
+      resolveUserFn: verifiedClaims,
       // Called for anonymous callers too, with no user.
       extractScopes: (user: Record<string, unknown> | null) => {
         const scope = user?.['scope'];
@@ -85,6 +115,20 @@ export function startHiveGateway(options: {
       },
     },
     demandControl: { maxCost: options.maxCost, includeExtensionMetadata: true },
+    // One per gateway instance; the gateway disposes it.
+    cache: new InMemoryLRUCache(),
+    responseCaching: {
+      // Entries are per verified caller. A hit is served before the gateway's
+      // authorization checks, so only what @authenticated alone guards (lines) is listed.
+      session: (_request, context) => stringClaim(context, 'sub'),
+      // Nothing is kept unless it holds a listed type, and then no longer than the
+      // smallest max-age of the subgraph answers it came from: the ordering
+      // subgraph's `no-store, max-age=0` keeps anything with Px data or a typed error out.
+      ttl: 0,
+      ttlPerSchemaCoordinate: { MobileLine: LINE_RESULT_TTL_MS },
+      // hit, didCache and ttl in each answer's extensions, for the tests.
+      includeExtensionMetadata: true,
+    },
     logging: false,
     // A test that fails shows the gateway's own error, not "Unexpected error.".
     maskedErrors: false,

@@ -8,6 +8,7 @@ import { ROUTER_SECRET_HEADER } from '../../src/http/router-secret.js';
 import { projectRoot } from '../../src/graphql/project-root.js';
 import { PUBLISHED_SCHEMA_PATH } from '../../schema/supergraph/published-schema.js';
 import { EXAMPLE_ROUTING_URLS, composeSubgraphs } from '../../schema/supergraph/supergraph.js';
+import { PARTNER_CLAIM, PARTNER_HEADER } from './hive-gateway.js';
 
 const folder = join(projectRoot(), 'schema', 'supergraph');
 const read = (file: string) => readFileSync(join(folder, file), 'utf8');
@@ -83,5 +84,49 @@ describe('schema/supergraph/router.yaml (Apollo Router)', () => {
     const router = secondsUnder(yaml, /traffic_shaping:\n {2}router:/);
     expect(ordering).toBeGreaterThan(deadlineSeconds);
     expect(router).toBeGreaterThan(ordering);
+  });
+});
+
+describe("the README's router settings (Compose it into a supergraph)", () => {
+  const readme = readFileSync(join(projectRoot(), 'README.md'), 'utf8');
+  const section = readme.slice(
+    readme.indexOf('## Compose it into a supergraph'),
+    readme.indexOf('## Performance'),
+  );
+  const blocks = (language: string) =>
+    [...section.matchAll(new RegExp(`\`\`\`${language}\n([\\s\\S]*?)\`\`\``, 'g'))].map(
+      (match) => match[1] ?? '',
+    );
+  const trimmedLines = (text: string) =>
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+
+  it('shows Hive Gateway settings that test/federation/hive-gateway.ts runs, line for line', () => {
+    const shown = blocks('ts').flatMap(trimmedLines);
+    expect(shown).toContain('responseCaching: {');
+    const run = new Set(
+      trimmedLines(readFileSync(join(projectRoot(), 'test/federation/hive-gateway.ts'), 'utf8')),
+    );
+    expect(shown.filter((line) => !run.has(line))).toEqual([]);
+  });
+
+  it("points Apollo Router at partner.rhai, which sets x-partner-id for the ordering subgraph from the token and the response cache's private_id from sub", () => {
+    const yaml = blocks('yaml').find((block) => block.includes('response_cache:')) ?? '';
+    const [, scripts] = /^ {2}scripts: (\S+)$/m.exec(yaml) ?? [];
+    const [, main] = /^ {2}main: (\S+)$/m.exec(yaml) ?? [];
+    const [, privateId] = /^ {8}private_id: (\w+)/m.exec(yaml) ?? [];
+    expect(yaml).toMatch(/^ {4}subgraphs:\n {6}ordering:\n {8}enabled: true\n/m);
+    const file = join(projectRoot(), scripts ?? '', main ?? '');
+    expect(existsSync(file), file).toBe(true);
+    const script = readFileSync(file, 'utf8');
+    expect(script).toContain(`request.context["${privateId ?? ''}"] = claims["sub"];`);
+    expect(script).toContain('if subgraph == "ordering" {');
+    expect(script).toContain(`request.subgraph.headers.remove("${PARTNER_HEADER}");`);
+    expect(script).toContain(
+      `request.subgraph.headers["${PARTNER_HEADER}"] = claims["${PARTNER_CLAIM}"];`,
+    );
+    expect(Object.keys(EXAMPLE_ROUTING_URLS)).toContain('ordering');
   });
 });

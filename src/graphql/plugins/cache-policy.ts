@@ -9,7 +9,12 @@ import {
 import type { RequestContext } from '../../../resolvers/context.js';
 import { asList, rootFields } from './operation-fields.js';
 
-export const NO_STORE = 'no-store';
+/**
+ * `max-age=0` is redundant for an HTTP cache, but a router that takes a
+ * response's TTL from the smallest max-age of its subgraph answers and does
+ * not read `no-store` (Hive Gateway's response cache) needs it to keep nothing.
+ */
+export const NO_STORE = 'no-store, max-age=0';
 
 /** The root fields that read only line data (dxp-ux, cached here for ADDONS_CACHE_TTL_S). */
 const LINE_FIELDS = new Set(['mobileLine', 'mobileLines', '__typename']);
