@@ -1,4 +1,9 @@
-import { isTypedError, resultOrTypedError, type TypedErrorResult } from '../src/errors.js';
+import {
+  isTypedError,
+  isTypedErrorResult,
+  resultOrTypedError,
+  type TypedErrorResult,
+} from '../src/errors.js';
 import type { RequestContext } from '../src/context.js';
 import type { QueryResolvers, ResolversTypes } from '../src/generated/resolvers-types.js';
 import type { MobileLineRecord } from '../src/upstreams/dxp/types.js';
@@ -39,7 +44,7 @@ function lineResult(
   line: MobileLineRecord | TypedErrorResult,
   answer: RequestContext['answer'],
 ): MobileLineResult {
-  if (!('__typename' in line)) return { __typename: 'MobileLine', ...line };
+  if (!isTypedErrorResult(line)) return { __typename: 'MobileLine', ...line };
   answer.storable = false;
   return unionMember(line, [
     'LineNotFoundError',

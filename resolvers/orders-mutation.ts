@@ -1,4 +1,5 @@
 import type { MutationResolvers } from '../src/generated/resolvers-types.js';
+import { isTypedErrorResult } from '../src/errors.js';
 import { unionMember } from './union-member.js';
 
 export const completeOrder: MutationResolvers['completeOrder'] = async (
@@ -18,7 +19,7 @@ export const completeOrder: MutationResolvers['completeOrder'] = async (
     },
     call,
   );
-  if (outcome.__typename === 'OrderCompleted') return outcome;
+  if (!isTypedErrorResult(outcome)) return outcome;
   return unionMember(outcome, [
     'InvalidFieldError',
     'TransactionMismatchError',

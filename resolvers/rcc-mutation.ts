@@ -1,5 +1,6 @@
 import type { MutationResolvers } from '../src/generated/resolvers-types.js';
-import { isTypedErrorResult, unionMember } from './union-member.js';
+import { isTypedErrorResult } from '../src/errors.js';
+import { unionMember } from './union-member.js';
 
 export const sendRcc: MutationResolvers['sendRcc'] = async (
   _parent,

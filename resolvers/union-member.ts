@@ -16,11 +16,3 @@ export function unionMember<const Allowed extends Typename>(
   }
   throw new Error(`${error.__typename} is not a member of this result union`);
 }
-
-export function isTypedErrorResult(value: object): value is TypedErrorResult {
-  return (
-    '__typename' in value &&
-    typeof value.__typename === 'string' &&
-    value.__typename.endsWith('Error')
-  );
-}
