@@ -7,7 +7,7 @@ import {
 import type { RequestContext } from '../src/context.js';
 import type { QueryResolvers, ResolversTypes } from '../src/generated/resolvers-types.js';
 import type { MobileLineRecord } from '../src/upstreams/dxp/types.js';
-import { unionMember } from './union-member.js';
+import { unionResult } from './union-member.js';
 
 type MobileLineResult = Awaited<ResolversTypes['MobileLineResult']>;
 
@@ -44,12 +44,10 @@ function lineResult(
   line: MobileLineRecord | TypedErrorResult,
   answer: RequestContext['answer'],
 ): MobileLineResult {
-  if (!isTypedErrorResult(line)) return { __typename: 'MobileLine', ...line };
-  answer.storable = false;
-  return unionMember(line, [
-    'LineNotFoundError',
-    'InvalidFieldError',
-    'RateLimitedError',
-    'UpstreamUnavailableError',
-  ]);
+  if (isTypedErrorResult(line)) answer.storable = false;
+  return unionResult(
+    line,
+    ['LineNotFoundError', 'InvalidFieldError', 'RateLimitedError', 'UpstreamUnavailableError'],
+    (record) => ({ __typename: 'MobileLine' as const, ...record }),
+  );
 }

@@ -1,6 +1,5 @@
 import type { MutationResolvers } from '../src/generated/resolvers-types.js';
-import { isTypedErrorResult } from '../src/errors.js';
-import { unionMember } from './union-member.js';
+import { unionResult } from './union-member.js';
 
 export const completeOrder: MutationResolvers['completeOrder'] = async (
   _parent,
@@ -19,17 +18,20 @@ export const completeOrder: MutationResolvers['completeOrder'] = async (
     },
     call,
   );
-  if (!isTypedErrorResult(outcome)) return outcome;
-  return unionMember(outcome, [
-    'InvalidFieldError',
-    'TransactionMismatchError',
-    'RccNotAcceptedError',
-    'PaymentRequiredError',
-    'PaymentDeclinedError',
-    'PaymentUnavailableError',
-    'TooManyGiftCardsError',
-    'OrderAlreadySubmittedError',
-    'OrderExpiredError',
-    'UpstreamUnavailableError',
-  ]);
+  return unionResult(
+    outcome,
+    [
+      'InvalidFieldError',
+      'TransactionMismatchError',
+      'RccNotAcceptedError',
+      'PaymentRequiredError',
+      'PaymentDeclinedError',
+      'PaymentUnavailableError',
+      'TooManyGiftCardsError',
+      'OrderAlreadySubmittedError',
+      'OrderExpiredError',
+      'UpstreamUnavailableError',
+    ],
+    (completed) => completed,
+  );
 };

@@ -1,6 +1,5 @@
 import type { MutationResolvers } from '../src/generated/resolvers-types.js';
-import { isTypedErrorResult } from '../src/errors.js';
-import { unionMember } from './union-member.js';
+import { unionResult } from './union-member.js';
 
 export const sendRcc: MutationResolvers['sendRcc'] = async (
   _parent,
@@ -12,11 +11,14 @@ export const sendRcc: MutationResolvers['sendRcc'] = async (
     { ...order, deliveryMethod: method, destination },
     call,
   );
-  if (!isTypedErrorResult(outcome)) return outcome;
-  return unionMember(outcome, [
-    'InvalidFieldError',
-    'TransactionMismatchError',
-    'RccUnavailableError',
-    'UpstreamUnavailableError',
-  ]);
+  return unionResult(
+    outcome,
+    [
+      'InvalidFieldError',
+      'TransactionMismatchError',
+      'RccUnavailableError',
+      'UpstreamUnavailableError',
+    ],
+    (sent) => sent,
+  );
 };
