@@ -1,5 +1,4 @@
-import { GraphQLError } from 'graphql';
-import { resultOrTypedError } from '../src/errors.js';
+import { isTypedErrorResult, resultOrTypedError, typedErrorAsGraphQLError } from '../src/errors.js';
 import type { MobileLineResolvers } from '../src/generated/resolvers-types.js';
 
 export const MobileLine: MobileLineResolvers = {
@@ -8,14 +7,12 @@ export const MobileLine: MobileLineResolvers = {
     const key = { businessId, msisdn };
     const line = await resultOrTypedError(() => loaders.lineByKey.load(key));
     // @apollo/subgraph marks the object it is given with its __typename, in
-    // place: a copy keeps the loader's and the cache's shared record unmarked,
-    // or the next read of the line would take it for a typed error.
-    if (!('__typename' in line)) return { ...line };
+    // place: a copy keeps the loader's and the cache's shared record as it was read.
+    if (!isTypedErrorResult(line)) return { ...line };
     // An entity has no result union to carry the error in: a line that does
     // not exist is null, as federation expects; anything else is an error the
     // client can tell apart by its code (UPSTREAM_UNAVAILABLE, ...).
     if (line.__typename === 'LineNotFoundError') return null;
-    const { __typename: _typename, message, ...details } = line;
-    throw new GraphQLError(message, { extensions: details });
+    throw typedErrorAsGraphQLError(line);
   },
 };

@@ -1,9 +1,8 @@
-import { GraphQLError } from 'graphql';
+import { isTypedErrorResult, typedErrorAsGraphQLError } from '../src/errors.js';
 import type { RccDisclosureResolvers } from '../src/generated/resolvers-types.js';
 import { entityCopy } from './entity-reference.js';
 import { formatDecimalAmount } from './money.js';
 import { expiresAt } from '../src/ordering/local-checks.js';
-import { isTypedErrorResult } from './union-member.js';
 
 export const RccDisclosure: RccDisclosureResolvers = {
   __resolveReference: ({ partnerId, partnerOrderId, transactionId }, { loaders }) =>
@@ -27,7 +26,6 @@ export const RccDisclosure: RccDisclosureResolvers = {
     const outcome = await loaders.acceptanceByOrderKey.load(key);
     if (!isTypedErrorResult(outcome)) return outcome.acceptance;
     // A nullable field has no union to carry a typed error: it becomes a field error with its code.
-    const { __typename: _typename, message, ...details } = outcome;
-    throw new GraphQLError(message, { extensions: { ...details } });
+    throw typedErrorAsGraphQLError(outcome);
   },
 };

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { ErrorCode, type Upstream } from './generated/resolvers-types.js';
 import type { OrderRecord } from './store/types.js';
 
 /**
@@ -7,23 +8,7 @@ import type { OrderRecord } from './store/types.js';
  * `result` as a member of the field's result union. `__typename` is the
  * schema's type name, which is also how codegen checks union members.
  */
-export type ErrorCode =
-  | 'INVALID_FIELD'
-  | 'TRANSACTION_MISMATCH'
-  | 'TAX_ESTIMATE_UNAVAILABLE'
-  | 'RCC_UNAVAILABLE'
-  | 'RCC_NOT_ACCEPTED'
-  | 'PAYMENT_REQUIRED'
-  | 'PAYMENT_DECLINED'
-  | 'PAYMENT_UNAVAILABLE'
-  | 'TOO_MANY_GIFT_CARDS'
-  | 'ORDER_ALREADY_SUBMITTED'
-  | 'ORDER_EXPIRED'
-  | 'LINE_NOT_FOUND'
-  | 'RATE_LIMITED'
-  | 'UPSTREAM_UNAVAILABLE';
-
-export type UpstreamName = 'PX' | 'DXP';
+export type UpstreamName = Upstream;
 
 interface ErrorFields<Typename extends string, Code extends ErrorCode> {
   __typename: Typename;
@@ -100,8 +85,29 @@ export class TypedError<R extends TypedErrorResult = TypedErrorResult> extends E
   }
 }
 
+/** A typed error as it is thrown (or as a loader answers it for one key). */
 export function isTypedError(error: unknown): error is TypedError {
   return error instanceof TypedError;
+}
+
+const ERROR_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+/**
+ * A typed error as it is answered: an outcome that is either a record or a
+ * union member. Only the members carry a schema ErrorCode, so the code tells.
+ */
+export function isTypedErrorResult(value: object): value is TypedErrorResult {
+  return 'code' in value && typeof value.code === 'string' && ERROR_CODES.has(value.code);
+}
+
+/**
+ * A typed error where the schema has no union to carry it (an entity
+ * reference, a nullable field): a GraphQL error with the member's fields as
+ * extensions, so the client can still tell it apart by its code.
+ */
+export function typedErrorAsGraphQLError(result: TypedErrorResult): GraphQLError {
+  const { __typename: _typename, message, ...details } = result;
+  return new GraphQLError(message, { extensions: details });
 }
 
 /** Answers a typed error as its union member; anything else is a bug and goes on up. */

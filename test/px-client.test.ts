@@ -367,6 +367,26 @@ describe('Px client against the sandbox: failures and retries', () => {
       .map((value) => ({ route: value.labels.route, count: value.value }));
     expect(shapeErrors).toEqual([{ route: 'pxRetrieveRCC', count: 1 }]);
   });
+
+  it.each([
+    ['a leap second, which no Date holds', '2026-06-30T23:59:60Z'],
+    ['year 9999 at a negative offset, year 10000 in UTC', '9999-12-31T23:59:59-01:00'],
+  ])('answers a 200 whose time is %s as UpstreamUnavailableError', async (_name, preparedAt) => {
+    const { sandbox, client, metrics } = await harness();
+    const body = JSON.stringify({
+      transactionId: 'TX',
+      partnerOrderId: 'PO',
+      preparedAt,
+      rcc: { sections: [], charges: [] },
+    });
+    sandbox.injectFault(PX_ROUTES.retrieveRcc, { kind: 'raw', status: 200, body });
+    const error = await typedErrorOf(client.retrieveRcc(retrieveRequest(), callContext()));
+    expect(error.result).toMatchObject({ __typename: 'UpstreamUnavailableError', upstream: 'PX' });
+    const shapeErrors = (await metrics.upstreamErrors.get()).values.filter(
+      (value) => value.labels.kind === 'shape',
+    );
+    expect(shapeErrors.map((value) => value.value)).toEqual([1]);
+  });
 });
 
 describe('Px client logs', () => {

@@ -27,6 +27,11 @@ const TWO_ORDERS = `
     b: rccDisclosure(input: $b) { ... on RccDisclosure { transactionId acceptance { method } } }
   }`;
 
+const WITH_ACCEPTANCE = `
+  query WithAcceptance($input: RccDisclosureInput!) {
+    rccDisclosure(input: $input) { __typename ... on RccDisclosure { acceptance { method } } }
+  }`;
+
 interface Disclosure {
   __typename: string;
   text: string;
@@ -103,5 +108,29 @@ describe('Px reads within one operation', () => {
     const after = pxCalls();
     expect(after.retrieve - before.retrieve).toBe(2);
     expect(after.acceptance - before.acceptance).toBe(2);
+  });
+
+  it("answers a typed error on a disclosure's acceptance as a field error that keeps its code", async () => {
+    const order = newOrderKey();
+    stack.px.injectFault(PX_ROUTES.getRccAcceptance, {
+      kind: 'status',
+      status: 410,
+      body: { code: '2131', message: 'combination must remain constant' },
+    });
+    const response = await graphql<{ rccDisclosure: { __typename: string; acceptance: null } }>(
+      stack.graphqlUrl,
+      WITH_ACCEPTANCE,
+      disclosureInput(order),
+    );
+    expect(response.body.data?.rccDisclosure).toEqual({
+      __typename: 'RccDisclosure',
+      acceptance: null,
+    });
+    expect(response.body.errors).toHaveLength(1);
+    expect(response.body.errors?.[0]).toMatchObject({
+      path: ['rccDisclosure', 'acceptance'],
+      extensions: { code: 'TRANSACTION_MISMATCH', upstreamCode: '2131' },
+    });
+    expect(response.body.errors?.[0]?.message).not.toContain('combination must remain constant');
   });
 });

@@ -1,8 +1,13 @@
-import { isTypedError, resultOrTypedError, type TypedErrorResult } from '../../src/errors.js';
+import {
+  isTypedError,
+  isTypedErrorResult,
+  resultOrTypedError,
+  type TypedErrorResult,
+} from '../../src/errors.js';
 import type { RequestContext } from '../context.js';
 import type { QueryResolvers, ResolversTypes } from '../../src/generated/resolvers-types.js';
 import type { MobileLineRecord } from '../../src/upstreams/dxp/types.js';
-import { unionMember } from '../union-member.js';
+import { unionResult } from '../union-member.js';
 
 type MobileLineResult = Awaited<ResolversTypes['MobileLineResult']>;
 
@@ -39,12 +44,10 @@ function lineResult(
   line: MobileLineRecord | TypedErrorResult,
   answer: RequestContext['answer'],
 ): MobileLineResult {
-  if (!('__typename' in line)) return { __typename: 'MobileLine', ...line };
-  answer.storable = false;
-  return unionMember(line, [
-    'LineNotFoundError',
-    'InvalidFieldError',
-    'RateLimitedError',
-    'UpstreamUnavailableError',
-  ]);
+  if (isTypedErrorResult(line)) answer.storable = false;
+  return unionResult(
+    line,
+    ['LineNotFoundError', 'InvalidFieldError', 'RateLimitedError', 'UpstreamUnavailableError'],
+    (record) => ({ __typename: 'MobileLine' as const, ...record }),
+  );
 }

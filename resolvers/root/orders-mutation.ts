@@ -1,5 +1,5 @@
 import type { MutationResolvers } from '../../src/generated/resolvers-types.js';
-import { unionMember } from '../union-member.js';
+import { unionResult } from '../union-member.js';
 
 export const completeOrder: MutationResolvers['completeOrder'] = async (
   _parent,
@@ -18,17 +18,20 @@ export const completeOrder: MutationResolvers['completeOrder'] = async (
     },
     call,
   );
-  if (outcome.__typename === 'OrderCompleted') return outcome;
-  return unionMember(outcome, [
-    'InvalidFieldError',
-    'TransactionMismatchError',
-    'RccNotAcceptedError',
-    'PaymentRequiredError',
-    'PaymentDeclinedError',
-    'PaymentUnavailableError',
-    'TooManyGiftCardsError',
-    'OrderAlreadySubmittedError',
-    'OrderExpiredError',
-    'UpstreamUnavailableError',
-  ]);
+  return unionResult(
+    outcome,
+    [
+      'InvalidFieldError',
+      'TransactionMismatchError',
+      'RccNotAcceptedError',
+      'PaymentRequiredError',
+      'PaymentDeclinedError',
+      'PaymentUnavailableError',
+      'TooManyGiftCardsError',
+      'OrderAlreadySubmittedError',
+      'OrderExpiredError',
+      'UpstreamUnavailableError',
+    ],
+    (completed) => completed,
+  );
 };

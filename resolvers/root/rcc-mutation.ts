@@ -1,5 +1,5 @@
 import type { MutationResolvers } from '../../src/generated/resolvers-types.js';
-import { isTypedErrorResult, unionMember } from '../union-member.js';
+import { unionResult } from '../union-member.js';
 
 export const sendRcc: MutationResolvers['sendRcc'] = async (
   _parent,
@@ -8,11 +8,14 @@ export const sendRcc: MutationResolvers['sendRcc'] = async (
 ) => {
   const { order, method, destination } = input;
   const outcome = await ordering.send({ ...order, deliveryMethod: method, destination }, call);
-  if (!isTypedErrorResult(outcome)) return outcome;
-  return unionMember(outcome, [
-    'InvalidFieldError',
-    'TransactionMismatchError',
-    'RccUnavailableError',
-    'UpstreamUnavailableError',
-  ]);
+  return unionResult(
+    outcome,
+    [
+      'InvalidFieldError',
+      'TransactionMismatchError',
+      'RccUnavailableError',
+      'UpstreamUnavailableError',
+    ],
+    (sent) => sent,
+  );
 };

@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../../src/generated/resolvers-types.js';
-import { isTypedErrorResult, unionMember } from '../union-member.js';
+import { unionResult } from '../union-member.js';
 
 export const rccDisclosure: QueryResolvers['rccDisclosure'] = async (
   _parent,
@@ -8,14 +8,17 @@ export const rccDisclosure: QueryResolvers['rccDisclosure'] = async (
 ) => {
   const { order, salesCode, addressDetailId } = input;
   const outcome = await loaders.rccByRequest.load({ ...order, salesCode, addressDetailId });
-  if (!isTypedErrorResult(outcome)) return { __typename: 'RccDisclosure', ...outcome };
-  return unionMember(outcome, [
-    'InvalidFieldError',
-    'TransactionMismatchError',
-    'TaxEstimateUnavailableError',
-    'RccUnavailableError',
-    'UpstreamUnavailableError',
-  ]);
+  return unionResult(
+    outcome,
+    [
+      'InvalidFieldError',
+      'TransactionMismatchError',
+      'TaxEstimateUnavailableError',
+      'RccUnavailableError',
+      'UpstreamUnavailableError',
+    ],
+    (disclosure) => ({ __typename: 'RccDisclosure' as const, ...disclosure }),
+  );
 };
 
 export const rccAcceptance: QueryResolvers['rccAcceptance'] = async (
@@ -24,10 +27,9 @@ export const rccAcceptance: QueryResolvers['rccAcceptance'] = async (
   { loaders },
 ) => {
   const outcome = await loaders.acceptanceByOrderKey.load(order);
-  if (!isTypedErrorResult(outcome)) return { __typename: 'RccAcceptanceStatus', ...outcome };
-  return unionMember(outcome, [
-    'InvalidFieldError',
-    'TransactionMismatchError',
-    'UpstreamUnavailableError',
-  ]);
+  return unionResult(
+    outcome,
+    ['InvalidFieldError', 'TransactionMismatchError', 'UpstreamUnavailableError'],
+    (status) => ({ __typename: 'RccAcceptanceStatus' as const, ...status }),
+  );
 };

@@ -53,12 +53,14 @@ export type Charge = {
 };
 
 /** How often a charge is billed. */
-export type ChargeRecurrence =
+export const ChargeRecurrence = {
   /** Every month. */
-  | 'MONTHLY'
+  Monthly: 'MONTHLY',
   /** Once, up front. */
-  | 'ONE_TIME';
+  OneTime: 'ONE_TIME'
+} as const;
 
+export type ChargeRecurrence = typeof ChargeRecurrence[keyof typeof ChargeRecurrence];
 /** What Px needs to submit an order. */
 export type CompleteOrderInput = {
   /** How the customer accepted the RCC. */
@@ -93,36 +95,38 @@ export type Error = {
 };
 
 /** The stable codes of the typed errors; one per error type. */
-export type ErrorCode =
+export const ErrorCode = {
   /** A required input was missing or invalid. */
-  | 'INVALID_FIELD'
+  InvalidField: 'INVALID_FIELD',
   /** No such line in that business unit. */
-  | 'LINE_NOT_FOUND'
+  LineNotFound: 'LINE_NOT_FOUND',
   /** The order was already submitted. */
-  | 'ORDER_ALREADY_SUBMITTED'
+  OrderAlreadySubmitted: 'ORDER_ALREADY_SUBMITTED',
   /** Too much time passed since the order was prepared. */
-  | 'ORDER_EXPIRED'
+  OrderExpired: 'ORDER_EXPIRED',
   /** The card was declined. */
-  | 'PAYMENT_DECLINED'
+  PaymentDeclined: 'PAYMENT_DECLINED',
   /** A payment token is required for this order. */
-  | 'PAYMENT_REQUIRED'
+  PaymentRequired: 'PAYMENT_REQUIRED',
   /** The payment system is down. */
-  | 'PAYMENT_UNAVAILABLE'
+  PaymentUnavailable: 'PAYMENT_UNAVAILABLE',
   /** dxp-ux kept rate-limiting after the retries allowed. */
-  | 'RATE_LIMITED'
+  RateLimited: 'RATE_LIMITED',
   /** The RCC has not been accepted. */
-  | 'RCC_NOT_ACCEPTED'
+  RccNotAccepted: 'RCC_NOT_ACCEPTED',
   /** Px could not produce the RCC disclosure. */
-  | 'RCC_UNAVAILABLE'
+  RccUnavailable: 'RCC_UNAVAILABLE',
   /** Px's tax estimate service is down. */
-  | 'TAX_ESTIMATE_UNAVAILABLE'
+  TaxEstimateUnavailable: 'TAX_ESTIMATE_UNAVAILABLE',
   /** More than one gift card was given. */
-  | 'TOO_MANY_GIFT_CARDS'
+  TooManyGiftCards: 'TOO_MANY_GIFT_CARDS',
   /** The partnerOrderId / transactionId pair changed during the order flow. */
-  | 'TRANSACTION_MISMATCH'
+  TransactionMismatch: 'TRANSACTION_MISMATCH',
   /** An upstream failed, timed out, or its circuit is open. */
-  | 'UPSTREAM_UNAVAILABLE';
+  UpstreamUnavailable: 'UPSTREAM_UNAVAILABLE'
+} as const;
 
+export type ErrorCode = typeof ErrorCode[keyof typeof ErrorCode];
 /** A required input was missing or invalid (Px 2000, 2025, 2030, 2070, 2225; dxp-ux 400). */
 export type InvalidFieldError = Error & {
   __typename?: 'InvalidFieldError';
@@ -299,16 +303,18 @@ export type OrderKeyInput = {
 };
 
 /** TMF622 order states. */
-export type OrderStatus =
+export const OrderStatus = {
   /** Px received the order. */
-  | 'ACKNOWLEDGED'
+  Acknowledged: 'ACKNOWLEDGED',
   /** The order is fulfilled. */
-  | 'COMPLETED'
+  Completed: 'COMPLETED',
   /** The order could not be fulfilled. */
-  | 'FAILED'
+  Failed: 'FAILED',
   /** Px is fulfilling the order. */
-  | 'IN_PROGRESS';
+  InProgress: 'IN_PROGRESS'
+} as const;
 
+export type OrderStatus = typeof OrderStatus[keyof typeof OrderStatus];
 /** Px 1099: the card was declined. */
 export type PaymentDeclinedError = Error & {
   __typename?: 'PaymentDeclinedError';
@@ -351,12 +357,14 @@ export type PaymentUnavailableError = Error & {
 };
 
 /** How the line is billed. */
-export type PlanType =
+export const PlanType = {
   /** Billed monthly after use. */
-  | 'POSTPAID'
+  Postpaid: 'POSTPAID',
   /** Paid for in advance. */
-  | 'PREPAID';
+  Prepaid: 'PREPAID'
+} as const;
 
+export type PlanType = typeof PlanType[keyof typeof PlanType];
 /** A product offering: a plan, or an item of a Px order. */
 export type Product = {
   __typename?: 'Product';
@@ -439,14 +447,16 @@ export type RccAcceptance = {
 };
 
 /** How a customer accepts a disclosure. */
-export type RccAcceptanceMethod =
+export const RccAcceptanceMethod = {
   /** Accepted the disclosure sent by email. */
-  | 'EMAIL'
+  Email: 'EMAIL',
   /** Accepted the disclosure sent by SMS. */
-  | 'SMS'
+  Sms: 'SMS',
   /** Said yes to the agent who read it aloud. */
-  | 'VERBAL';
+  Verbal: 'VERBAL'
+} as const;
 
+export type RccAcceptanceMethod = typeof RccAcceptanceMethod[keyof typeof RccAcceptanceMethod];
 /** An acceptance status, or why Px could not tell. */
 export type RccAcceptanceResult = InvalidFieldError | RccAcceptanceStatus | TransactionMismatchError | UpstreamUnavailableError;
 
@@ -466,12 +476,14 @@ export type RccAcceptanceStatus = {
 };
 
 /** How a disclosure can be sent to the customer. */
-export type RccDeliveryMethod =
+export const RccDeliveryMethod = {
   /** An email. */
-  | 'EMAIL'
+  Email: 'EMAIL',
   /** A text message to a mobile number. */
-  | 'SMS';
+  Sms: 'SMS'
+} as const;
 
+export type RccDeliveryMethod = typeof RccDeliveryMethod[keyof typeof RccDeliveryMethod];
 /** The rates, charges and conditions an agent reads to the customer, or sends them. */
 export type RccDisclosure = {
   __typename?: 'RccDisclosure';
@@ -619,12 +631,14 @@ export type TransactionMismatchError = Error & {
 };
 
 /** The REST APIs behind this subgraph. */
-export type Upstream =
+export const Upstream = {
   /** Liberty Latin America's dxp-ux API. */
-  | 'DXP'
+  Dxp: 'DXP',
   /** Lumen's Px SubmitOrder API. */
-  | 'PX';
+  Px: 'PX'
+} as const;
 
+export type Upstream = typeof Upstream[keyof typeof Upstream];
 /** An upstream failed, timed out, or its circuit is open. Retry later. */
 export type UpstreamUnavailableError = Error & {
   __typename?: 'UpstreamUnavailableError';

@@ -8,12 +8,11 @@ import {
 } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { OrderJournal } from '../store/journal.js';
-import type { DisclosureRecord, OrderRecord, OrderRef } from '../store/types.js';
+import type { Acceptance, DisclosureRecord, OrderRecord, OrderRef } from '../store/types.js';
 import type { CallContext } from '../upstreams/call-context.js';
 import { pxError } from '../upstreams/px/errors.js';
 import type {
   PxAcceptance,
-  PxAcceptanceMethod,
   PxClient,
   PxCompleteOrderRequest,
   PxOrderKey,
@@ -30,12 +29,6 @@ import {
   checkRccAccepted,
   checkSaleFields,
 } from './local-checks.js';
-
-/** How and when the customer accepted the RCC, once they have. */
-export interface Acceptance {
-  method: PxAcceptanceMethod;
-  acceptedAt: string;
-}
 
 export interface AcceptanceStatus {
   key: PxOrderKey;

@@ -1,9 +1,5 @@
 import Type from 'typebox';
-import {
-  PxAcceptanceMethodSchema,
-  PxCompletedOrderSchema,
-  PxRccSchema,
-} from '../upstreams/px/types.js';
+import { PxAnswerSchemas } from '../upstreams/px/types.js';
 
 /**
  * The journal's records, declared once: the static types and the checks a
@@ -17,17 +13,23 @@ const OrderKeySchema = Type.Object({
   transactionId: Type.String(),
 });
 
+/** How and when the customer accepted the RCC, once they have. */
+const AcceptanceSchema = Type.Object({
+  method: PxAnswerSchemas.acceptanceMethod,
+  acceptedAt: Type.String(),
+});
+
 export const DisclosureRecordSchema = Type.Object({
   /** The partner the disclosure was retrieved for, with the pair Px answered. */
   key: OrderKeySchema,
-  rcc: PxRccSchema,
+  rcc: PxAnswerSchemas.rcc,
   retrievedAt: Type.String(),
 });
 
 export const OrderRecordSchema = Type.Object({
   key: OrderKeySchema,
-  order: PxCompletedOrderSchema,
-  acceptance: Type.Object({ method: PxAcceptanceMethodSchema, acceptedAt: Type.String() }),
+  order: PxAnswerSchemas.completedOrder,
+  acceptance: AcceptanceSchema,
   /**
    * A keyed hash of what was submitted (sales code, address, acceptance,
    * payment token, gift cards): a replay is the same order only if it asks
@@ -38,6 +40,8 @@ export const OrderRecordSchema = Type.Object({
 
 /** A disclosure as Px gave it, with the partner it was retrieved for. */
 export type DisclosureRecord = Type.Static<typeof DisclosureRecordSchema>;
+
+export type Acceptance = Type.Static<typeof AcceptanceSchema>;
 
 /** What completeOrder submitted and what Px answered: the journal's unit. */
 export type OrderRecord = Type.Static<typeof OrderRecordSchema>;

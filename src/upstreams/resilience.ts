@@ -9,7 +9,6 @@ import {
   handleWhen,
   retry,
   wrap,
-  type CircuitBreakerPolicy,
   type IBackoff,
   type IBackoffFactory,
   type IRetryBackoffContext,
@@ -97,7 +96,6 @@ export interface UpstreamResilience {
   read<T>(work: () => Promise<T>): Promise<T>;
   /** A write (sendRcc, completeOrder): never retried, behind the breaker. */
   write<T>(work: () => Promise<T>): Promise<T>;
-  readonly breaker: CircuitBreakerPolicy;
   circuit(): CircuitPosition;
 }
 
@@ -233,7 +231,6 @@ export function createUpstreamResilience(
   return {
     read: (work) => guarded(() => readPolicy.execute(work)),
     write: (work) => guarded(() => slots.execute(work)),
-    breaker,
     circuit: () => CIRCUIT_POSITIONS[breaker.state],
   };
 }

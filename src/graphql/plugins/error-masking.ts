@@ -2,12 +2,14 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { RequestContext } from '../../../resolvers/context.js';
+import { ErrorCode } from '../../generated/resolvers-types.js';
 import { TOO_MANY_LINES, TOO_MANY_REPRESENTATIONS } from './fan-out-limits.js';
 import { FORBIDDEN, UNAUTHENTICATED } from './partner-binding.js';
 
 /**
  * Codes of errors raised on purpose, whose messages are written for clients:
- * GraphQL's own request errors, and the ones this subgraph throws itself.
+ * GraphQL's own request errors, and the ones this subgraph throws itself
+ * (a typed error where no union can carry it keeps its ErrorCode).
  * Apollo Server passes every thrown message through as it is, so anything
  * else is masked: a resolver bug must not show a client its internals.
  */
@@ -19,9 +21,7 @@ const DELIBERATE_CODES = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
-  'UPSTREAM_UNAVAILABLE',
-  'RATE_LIMITED',
-  'INVALID_FIELD',
+  ...Object.values(ErrorCode),
   'SERVICE_UNAVAILABLE',
   TOO_MANY_LINES,
   TOO_MANY_REPRESENTATIONS,

@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import type { PlanType } from '../../generated/resolvers-types.js';
 import type { CallContext } from '../call-context.js';
 
 /**
@@ -44,21 +45,10 @@ export const DxpProductOrderSchema = Type.Object({
 
 export const DxpProductOrderResponseSchema = Type.Array(DxpProductOrderSchema);
 
-export const DxpErrorBodySchema = Type.Object({
-  errors: Type.Array(
-    Type.Object({
-      code: Type.Optional(Type.Union([Type.Number(), Type.String()])),
-      message: Type.Optional(Type.String()),
-      description: Type.Optional(Type.String()),
-    }),
-  ),
-});
-
 export type DxpItemPrice = Type.Static<typeof DxpItemPriceSchema>;
 export type DxpProduct = Type.Static<typeof DxpProductSchema>;
 export type DxpAddonItem = Type.Static<typeof DxpAddonItemSchema>;
 export type DxpPlanItem = Type.Static<typeof DxpPlanItemSchema>;
-export type DxpProductOrder = Type.Static<typeof DxpProductOrderSchema>;
 export type DxpProductOrderResponse = Type.Static<typeof DxpProductOrderResponseSchema>;
 
 /** One line as dxp-ux described it: the key it was asked by, and its plan item. */
@@ -66,7 +56,7 @@ export interface MobileLineRecord {
   businessId: string;
   msisdn: string;
   /** `planType-Postpaid` → POSTPAID; null when dxp-ux gave no plan-type note. */
-  planType: 'POSTPAID' | 'PREPAID' | null;
+  planType: PlanType | null;
   plan: DxpProduct;
   addons: DxpAddonItem[];
 }

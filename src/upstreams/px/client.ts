@@ -1,5 +1,5 @@
 import type { UpstreamCredentials } from '../credentials.js';
-import { TypedError, upstreamUnavailable } from '../../errors.js';
+import { isTypedError, upstreamUnavailable } from '../../errors.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { CallContext } from '../call-context.js';
 import { UpstreamNetworkError, type UpstreamHttp, type UpstreamResponse } from '../http.js';
@@ -28,8 +28,6 @@ export interface PxClientOptions {
   /** Per-attempt timeout; an attempt never runs past the request's deadline either. */
   timeoutMs: number;
   http: UpstreamHttp;
-  /** Sends token grants when the token endpoint wants its own pool; `http` otherwise. */
-  tokenHttp?: UpstreamHttp;
   resilience: UpstreamResilience;
   metrics: Metrics;
 }
@@ -64,7 +62,7 @@ export function createPxClient(options: PxClientOptions): PxClient {
   const tokens = createTokenManager({
     tokenUrl: options.tokenUrl,
     credentials: options.credentials,
-    http: options.tokenHttp ?? options.http,
+    http: options.http,
     timeoutMs: options.timeoutMs,
     metrics: options.metrics,
   });
@@ -157,7 +155,7 @@ export function createPxClient(options: PxClientOptions): PxClient {
     try {
       return exchange.read(text);
     } catch (error) {
-      if (error instanceof TypedError) {
+      if (isTypedError(error)) {
         options.metrics.upstreamErrors.inc({
           upstream: 'PX',
           route: exchange.route,
@@ -222,7 +220,6 @@ export function createPxClient(options: PxClientOptions): PxClient {
       ),
     async close() {
       await options.http.close();
-      if (options.tokenHttp && options.tokenHttp !== options.http) await options.tokenHttp.close();
     },
   };
 }

@@ -5,7 +5,6 @@ import {
   type TypedErrorResult,
   type UpstreamUnavailableErrorResult,
 } from '../../errors.js';
-import type { OrderRecord } from '../../store/types.js';
 import { readErrorBody } from './mapping.js';
 
 /**
@@ -31,7 +30,7 @@ export interface PxErrorContext {
   /** 2215 seen locally: when the order flow expired. */
   expiredAt?: Date | null;
   /** 2130: the earlier order, where the journal has it. */
-  order?: OrderRecord | null;
+  order?: OrderAlreadySubmittedErrorResult['order'];
 }
 
 export interface PxErrorRow {

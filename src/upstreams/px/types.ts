@@ -1,91 +1,89 @@
-import Type from 'typebox';
+import Type, { type TSchema } from 'typebox';
+import {
+  ChargeRecurrence,
+  OrderStatus,
+  RccAcceptanceMethod,
+  RccDeliveryMethod,
+} from '../../generated/resolvers-types.js';
 import type { CallContext } from '../call-context.js';
 
-/**
- * Px success bodies, in this subgraph's own words. Px's field names live in
- * `mapping.ts` alone; these are the shapes after that mapping, and what
- * `mapping.ts` checks every answer against once normalized: each value is one
- * the GraphQL types can carry (a DateTime in UTC, an Int in range), so an
- * answer that passes can be journaled and served later without failing.
- */
 const DecimalString = Type.String({ pattern: '^-?\\d+(\\.\\d+)?$' });
-/** As the DateTime scalar serializes it: `Date.prototype.toISOString()`. */
-const IsoTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$' });
 /** GraphQL's Int is 32-bit signed. */
 const GRAPHQL_INT_MAX = 2 ** 31 - 1;
 
-export const PxChargeSchema = Type.Object({
-  name: Type.String(),
-  amount: DecimalString,
-  currency: Type.String(),
-  recurrence: Type.Union([Type.Literal('MONTHLY'), Type.Literal('ONE_TIME')]),
-});
+/**
+ * Px's success answers, declared once, in this subgraph's words (the seed
+ * names no Px fields, so today they are the same). Each value is one the
+ * GraphQL types can carry: their enums, an Int in range. They differ only in
+ * their times: Px may write any RFC 3339 offset, and the subgraph serves and
+ * journals UTC, as the DateTime scalar serializes it. So the shapes take the
+ * time as a parameter: `mapping.ts` checks Px's body against them with Px's
+ * times, and checks the normalized answer against them with UTC times
+ * (`PxAnswerSchemas`, below, whose static types the rest of the code uses).
+ */
+export function pxAnswerShapes<Time extends TSchema>(time: Time) {
+  const charge = Type.Object({
+    name: Type.String(),
+    amount: DecimalString,
+    currency: Type.String(),
+    recurrence: Type.Enum(ChargeRecurrence),
+  });
+  const rcc = Type.Object({
+    transactionId: Type.String(),
+    partnerOrderId: Type.String(),
+    preparedAt: time,
+    rcc: Type.Object({
+      sections: Type.Array(Type.Object({ title: Type.String(), text: Type.String() })),
+      charges: Type.Array(charge),
+      taxEstimate: Type.Optional(
+        Type.Union([Type.Object({ amount: DecimalString, currency: Type.String() }), Type.Null()]),
+      ),
+    }),
+  });
+  const sendResult = Type.Object({
+    transactionId: Type.String(),
+    partnerOrderId: Type.String(),
+    deliveryMethod: Type.Enum(RccDeliveryMethod),
+    status: Type.String(),
+    sentAt: time,
+  });
+  const acceptanceMethod = Type.Enum(RccAcceptanceMethod);
+  const acceptance = Type.Object({
+    transactionId: Type.String(),
+    partnerOrderId: Type.String(),
+    accepted: Type.Boolean(),
+    acceptanceMethod: Type.Union([acceptanceMethod, Type.Null()]),
+    acceptedAt: Type.Union([time, Type.Null()]),
+  });
+  const orderItem = Type.Object({
+    productId: Type.String(),
+    productName: Type.String(),
+    quantity: Type.Integer({ minimum: 0, maximum: GRAPHQL_INT_MAX }),
+    charges: Type.Array(charge),
+  });
+  const completedOrder = Type.Object({
+    transactionId: Type.String(),
+    partnerOrderId: Type.String(),
+    orderNumber: Type.String(),
+    status: Type.Enum(OrderStatus),
+    submittedAt: time,
+    items: Type.Array(orderItem),
+  });
+  return { charge, rcc, sendResult, acceptanceMethod, acceptance, orderItem, completedOrder };
+}
 
-export const PxRccSchema = Type.Object({
-  transactionId: Type.String(),
-  partnerOrderId: Type.String(),
-  preparedAt: IsoTime,
-  rcc: Type.Object({
-    sections: Type.Array(Type.Object({ title: Type.String(), text: Type.String() })),
-    charges: Type.Array(PxChargeSchema),
-    taxEstimate: Type.Optional(
-      Type.Union([Type.Object({ amount: DecimalString, currency: Type.String() }), Type.Null()]),
-    ),
-  }),
-});
+/** As the DateTime scalar serializes it: `Date.prototype.toISOString()`. */
+const UtcTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$' });
 
-export const PxSendResultSchema = Type.Object({
-  transactionId: Type.String(),
-  partnerOrderId: Type.String(),
-  deliveryMethod: Type.Union([Type.Literal('SMS'), Type.Literal('EMAIL')]),
-  status: Type.String(),
-  sentAt: IsoTime,
-});
+/** Px's answers as the subgraph serves and journals them. */
+export const PxAnswerSchemas = pxAnswerShapes(UtcTime);
 
-export const PxAcceptanceMethodSchema = Type.Union([
-  Type.Literal('VERBAL'),
-  Type.Literal('EMAIL'),
-  Type.Literal('SMS'),
-]);
-
-export const PxAcceptanceSchema = Type.Object({
-  transactionId: Type.String(),
-  partnerOrderId: Type.String(),
-  accepted: Type.Boolean(),
-  acceptanceMethod: Type.Union([PxAcceptanceMethodSchema, Type.Null()]),
-  acceptedAt: Type.Union([IsoTime, Type.Null()]),
-});
-
-export const PxOrderItemSchema = Type.Object({
-  productId: Type.String(),
-  productName: Type.String(),
-  quantity: Type.Integer({ minimum: 0, maximum: GRAPHQL_INT_MAX }),
-  charges: Type.Array(PxChargeSchema),
-});
-
-export const PxOrderStatusSchema = Type.Union([
-  Type.Literal('ACKNOWLEDGED'),
-  Type.Literal('IN_PROGRESS'),
-  Type.Literal('COMPLETED'),
-  Type.Literal('FAILED'),
-]);
-
-export const PxCompletedOrderSchema = Type.Object({
-  transactionId: Type.String(),
-  partnerOrderId: Type.String(),
-  orderNumber: Type.String(),
-  status: PxOrderStatusSchema,
-  submittedAt: IsoTime,
-  items: Type.Array(PxOrderItemSchema),
-});
-
-export type PxCharge = Type.Static<typeof PxChargeSchema>;
-export type PxRcc = Type.Static<typeof PxRccSchema>;
-export type PxSendResult = Type.Static<typeof PxSendResultSchema>;
-export type PxAcceptanceMethod = Type.Static<typeof PxAcceptanceMethodSchema>;
-export type PxAcceptance = Type.Static<typeof PxAcceptanceSchema>;
-export type PxOrderItem = Type.Static<typeof PxOrderItemSchema>;
-export type PxCompletedOrder = Type.Static<typeof PxCompletedOrderSchema>;
+export type PxCharge = Type.Static<typeof PxAnswerSchemas.charge>;
+export type PxRcc = Type.Static<typeof PxAnswerSchemas.rcc>;
+export type PxSendResult = Type.Static<typeof PxAnswerSchemas.sendResult>;
+export type PxAcceptance = Type.Static<typeof PxAnswerSchemas.acceptance>;
+export type PxOrderItem = Type.Static<typeof PxAnswerSchemas.orderItem>;
+export type PxCompletedOrder = Type.Static<typeof PxAnswerSchemas.completedOrder>;
 
 /** The pair that identifies one order flow at Px, plus the partner selling it. */
 export interface PxOrderKey {
@@ -100,7 +98,7 @@ export interface PxRetrieveRccRequest extends PxOrderKey {
 }
 
 export interface PxSendRccRequest extends PxOrderKey {
-  deliveryMethod: 'SMS' | 'EMAIL';
+  deliveryMethod: RccDeliveryMethod;
   destination: string;
 }
 
@@ -108,7 +106,7 @@ export interface PxCompleteOrderRequest extends PxOrderKey {
   salesCode: string;
   addressDetailId: string;
   rccAccepted: boolean;
-  acceptanceMethod: PxAcceptanceMethod;
+  acceptanceMethod: RccAcceptanceMethod;
   paymentToken: string | null;
   giftCards: string[];
 }
