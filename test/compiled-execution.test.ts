@@ -1,4 +1,5 @@
 import { Trace } from '@apollo/usage-reporting-protobuf';
+import { compileQuery } from 'graphql-jit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exampleOperationNames, readExampleOperation } from './federation/example-operations.js';
 import { startTestStack, type TestStack } from './helpers/app.js';
@@ -9,6 +10,20 @@ import { MOBILE_LINE, MOBILE_LINE_ENTITIES } from './helpers/lines.js';
  * as graphql-js does: every request here goes to one subgraph of each, each
  * in front of its own sandboxes, and the answers are compared whole.
  */
+
+// Watched, not replaced: which documents the servers in this process compile.
+vi.mock('graphql-jit', async (importOriginal) => {
+  const original = await importOriginal<typeof import('graphql-jit')>();
+  return { ...original, compileQuery: vi.fn(original.compileQuery) };
+});
+
+/** The operation names `query` was compiled for, one entry per compilation. */
+function compilationsOf(query: string): (string | undefined)[] {
+  return vi
+    .mocked(compileQuery)
+    .mock.calls.filter(([, document]) => document.loc?.source.body === query)
+    .map(([, , operationName]) => operationName);
+}
 
 const SEED = { __typename: 'MobileLine', businessId: 'PR', msisdn: '16654555678' };
 /** dxp-ux answers this line 502, each retry included. */
@@ -79,6 +94,15 @@ describe('compiled execution answers as graphql-js does', () => {
     expect(compiled).toEqual(interpreted);
     return compiled;
   }
+
+  it('compiles each document and operation once, on the jit server only', async () => {
+    const query = `query A { mobileLine(businessId: "PR", msisdn: "16654555678") { __typename } }
+      query B { __typename }`;
+    for (const operationName of ['A', 'B', 'A', 'B', 'A']) {
+      expect((await same({ query, operationName })).status).toBe(200);
+    }
+    expect(compilationsOf(query)).toEqual(['A', 'B']);
+  });
 
   it('answers every example operation, the order flow in order, the same', async () => {
     const names = exampleOperationNames();
