@@ -84,7 +84,9 @@ export async function createServer({
   const limits = queryLimits(config.limits);
   const schema = buildSchema();
   const apollo = new ApolloServer<RequestContext>({
-    ...(config.executor === 'jit' ? { gateway: compiledExecution(schema) } : { schema }),
+    ...(config.executor === 'jit'
+      ? { gateway: compiledExecution(schema, { compileAfter: config.jitCompileAfter }) }
+      : { schema }),
     logger,
     introspection: !config.isProduction,
     hideSchemaDetailsFromClientErrors: config.isProduction,

@@ -16,11 +16,21 @@ type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
 type GatewayRequestContext = Parameters<GatewayExecutor>[0];
 
-/** Documents kept compiled: far more than the operations a router and its clients send. */
+/** Documents kept, compiled or counted: far more than the operations a router and its clients send. */
 const COMPILED_DOCUMENTS = 1000;
 
 /** graphql-jit could not compile the operation: graphql-js runs it and answers its errors. */
 const NOT_COMPILED = Symbol('not compiled');
+
+export interface CompiledExecutionOptions {
+  /**
+   * How many times graphql-js runs a document before it is compiled.
+   * Compiling costs from a few hundred microseconds to tens of milliseconds,
+   * many requests' worth: a document seen once (literals inlined instead of
+   * variables, or a flood of distinct documents) must not pay it.
+   */
+  compileAfter: number;
+}
 
 /**
  * The schema as Apollo Server's gateway option takes it, executing each
@@ -31,8 +41,11 @@ const NOT_COMPILED = Symbol('not compiled');
  * traces around it; a subgraph schema still turns off schema and usage
  * reporting, as without a gateway.
  */
-export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
-  const executor = createCompiledExecutor(schema);
+export function compiledExecution(
+  schema: GraphQLSchema,
+  options: CompiledExecutionOptions,
+): GatewayInterface {
+  const executor = createCompiledExecutor(schema, options);
   return {
     onSchemaLoadOrUpdate(callback) {
       // Apollo Server subscribes before load(); the schema never changes.
@@ -44,8 +57,12 @@ export function compiledExecution(schema: GraphQLSchema): GatewayInterface {
   };
 }
 
-function createCompiledExecutor(schema: GraphQLSchema): GatewayExecutor {
-  const compiled = new LRUCache<string, CompiledQuery | typeof NOT_COMPILED>({
+function createCompiledExecutor(
+  schema: GraphQLSchema,
+  { compileAfter }: CompiledExecutionOptions,
+): GatewayExecutor {
+  // A document's compiled query, or how many times graphql-js has run it so far.
+  const compiled = new LRUCache<string, CompiledQuery | typeof NOT_COMPILED | number>({
     max: COMPILED_DOCUMENTS,
   });
   const sentinel = resolverSentinel(schema);
@@ -66,8 +83,12 @@ function createCompiledExecutor(schema: GraphQLSchema): GatewayExecutor {
       compiledWith = sentinel.resolve;
     }
     const key = `${operationName ?? ''}\u0000${requestContext.queryHash}`;
-    let query = compiled.get(key);
-    if (query === undefined) {
+    let query = compiled.get(key) ?? 0;
+    if (typeof query === 'number') {
+      if (query < compileAfter) {
+        compiled.set(key, query + 1);
+        return executeWithGraphqlJs(schema, requestContext);
+      }
       query = compileOperation(schema, document, operationName);
       compiled.set(key, query);
     }

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       addonsCacheTtlSeconds: 60,
       journalRetentionHours: 72,
       executor: 'jit',
+      jitCompileAfter: 1,
       upstreamMaxBodyBytes: 1048576,
       breaker: { failureRate: 0.5, windowSeconds: 30, minCalls: 20, halfOpenSeconds: 10 },
       bulkhead: { limit: 128, queue: 1024 },
@@ -119,6 +120,7 @@ describe('loadConfig', () => {
     [{ CORS_ORIGINS: '*' }, /^CORS_ORIGINS: /],
     [{ QUERY_MAX_DEPTH: '0' }, /^QUERY_MAX_DEPTH: /],
     [{ GRAPHQL_EXECUTOR: 'fast' }, /^GRAPHQL_EXECUTOR: /],
+    [{ GRAPHQL_JIT_COMPILE_AFTER: '-1' }, /^GRAPHQL_JIT_COMPILE_AFTER: /],
   ])('refuses %o with one line naming the variable', (env, expected) => {
     let error: unknown;
     try {
