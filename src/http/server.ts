@@ -9,6 +9,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { createRequestContext, type RequestContext } from '../../resolvers/context.js';
 import { CORRELATION_HEADER, correlationIdFrom } from '../observability/correlation.js';
 import { readiness, upstreamsHealth, type ReadinessCheck, type UpstreamProbe } from './health.js';
+import { compiledExecution } from '../graphql/compiled-executor.js';
 import { createCors } from './cors.js';
 import { serveGraphQL } from './graphql-endpoint.js';
 import { HttpError } from './http-error.js';
@@ -62,6 +63,8 @@ export interface ServerSettings {
   corsOrigins: string[];
   httpRequestTimeoutMs: number;
   requestDeadlineMs: number;
+  executor: 'jit' | 'graphql-js';
+  jitCompileAfter: number;
 }
 
 export interface ServerOptions {
@@ -100,8 +103,11 @@ export async function createServer({
   upstreamProbes,
 }: ServerOptions): Promise<SubgraphServer> {
   const limits = queryLimits(config.limits);
+  const schema = buildSchema();
   const apollo = new ApolloServer<RequestContext>({
-    schema: buildSchema(),
+    ...(config.executor === 'jit'
+      ? { gateway: compiledExecution(schema, { compileAfter: config.jitCompileAfter }) }
+      : { schema }),
     logger,
     introspection: !config.isProduction,
     hideSchemaDetailsFromClientErrors: config.isProduction,
