@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BODY_LIMIT_BYTES } from '../src/http/server.js';
+import { BODY_LIMIT_BYTES } from '../src/http/routes.js';
 import { startTestStack, type TestStack } from './helpers/app.js';
 
 const LINE_QUERY = '{ mobileLine(businessId: "PR", msisdn: "16654555678") { __typename } }';

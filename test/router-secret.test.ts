@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DXP_PRODUCT_ORDER_PATH } from '../src/sandbox/dxp/server.js';
-import { BODY_LIMIT_BYTES } from '../src/http/server.js';
+import { BODY_LIMIT_BYTES } from '../src/http/routes.js';
 import { graphql, startTestStack, type TestStack } from './helpers/app.js';
 
 const SECRET = 'router-shared-secret-0123456789';

@@ -4,38 +4,19 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { createRequestContext, type RequestContext } from '../../resolvers/context.js';
 import { CORRELATION_HEADER, correlationIdFrom } from '../observability/correlation.js';
-import { readiness, upstreamsHealth, type ReadinessCheck, type UpstreamProbe } from './health.js';
-import { compiledExecution } from '../graphql/compiled-executor.js';
+import type { ReadinessCheck, UpstreamProbe } from './health.js';
 import { createCors } from './cors.js';
-import { serveGraphQL } from './graphql-endpoint.js';
 import { HttpError } from './http-error.js';
 import { closeAfterAnswer } from './lingering-close.js';
-import { sendJson, sendRefusal } from './respond.js';
-import { ROUTER_SECRET_HEADER, createRouterSecretCheck } from './router-secret.js';
+import { sendRefusal } from './respond.js';
 import type { Logger } from '../observability/logger.js';
-import { operationSpanPlugin } from '../observability/operation-span-plugin.js';
-import { startServerSpan, tracingEnabled } from '../observability/tracing.js';
-import {
-  correlationErrorsPlugin,
-  formatError,
-  maskedInternalMessage,
-} from '../graphql/plugins/error-masking.js';
-import { cachePolicyPlugin } from '../graphql/plugins/cache-policy.js';
-import { landingPagePlugin } from '../graphql/plugins/landing-page.js';
-import { fanOutLimitsPlugin } from '../graphql/plugins/fan-out-limits.js';
-import { hideTokenLimit, queryLimits, type QueryLimits } from '../graphql/plugins/limits.js';
-import { partnerBindingPlugin } from '../graphql/plugins/partner-binding.js';
-import { metricsPlugin } from '../graphql/plugins/metrics-plugin.js';
-import { buildSchema } from '../graphql/schema.js';
+import { startServerSpan } from '../observability/tracing.js';
+import { startApolloServer, type ApolloSettings } from '../graphql/apollo-server.js';
+import { createRoutes } from './routes.js';
+import { maskedInternalMessage } from '../graphql/plugins/error-masking.js';
 import type { Domains } from '../loaders/index.js';
 import type { Metrics } from '../observability/metrics.js';
-
-/** 100 kB: far above any real operation, far below what a flood needs. */
-export const BODY_LIMIT_BYTES = 100 * 1024;
 
 /**
  * How long an idle keep-alive connection stays open. A client must close an
@@ -54,17 +35,11 @@ const KEEP_ALIVE_TIMEOUT_MS = 95_000;
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 /** What the server takes from the configuration (src/process/config.ts documents each). */
-export interface ServerSettings {
-  isProduction: boolean;
-  limits: QueryLimits & { maxRepresentations: number };
-  addonsCacheTtlSeconds: number;
-  partnerHeader: string | null;
+export interface ServerSettings extends ApolloSettings {
   routerSecret: string | null;
   corsOrigins: string[];
   httpRequestTimeoutMs: number;
   requestDeadlineMs: number;
-  executor: 'jit' | 'graphql-js';
-  jitCompileAfter: number;
 }
 
 export interface ServerOptions {
@@ -89,7 +64,7 @@ export interface SubgraphServer {
 }
 
 /**
- * The HTTP server: Apollo Server on /graphql through a thin `node:http`
+ * The HTTP server: Apollo Server (src/graphql/apollo-server.ts) on /graphql through a thin `node:http`
  * integration (never startStandaloneServer: 50 MB bodies and `*` CORS), plus
  * /health, /health/ready, /health/upstreams and /metrics. Every request gets a correlation id
  * (echoed, logged, handed to the upstreams) and one log line when it ends.
@@ -102,98 +77,17 @@ export async function createServer({
   readinessChecks,
   upstreamProbes,
 }: ServerOptions): Promise<SubgraphServer> {
-  const limits = queryLimits(config.limits);
-  const schema = buildSchema();
-  const apollo = new ApolloServer<RequestContext>({
-    ...(config.executor === 'jit'
-      ? { gateway: compiledExecution(schema, { compileAfter: config.jitCompileAfter }) }
-      : { schema }),
-    logger,
-    introspection: !config.isProduction,
-    hideSchemaDetailsFromClientErrors: config.isProduction,
-    includeStacktraceInErrorResponses: false,
-    // Shutdown is src/main.ts's: it closes this server, which then stops Apollo.
-    stopOnTerminationSignals: false,
-    allowBatchedHttpRequests: false,
-    csrfPrevention: true,
-    parseOptions: limits.parseOptions,
-    validationRules: limits.validationRules,
-    formatError: (formatted) => hideTokenLimit(formatError(formatted)),
-    plugins: [
-      landingPagePlugin(config.isProduction),
-      // Per-field cache hints cost every resolver; cachePolicyPlugin decides per document.
-      ApolloServerPluginCacheControlDisabled(),
-      cachePolicyPlugin({ ttlSeconds: config.addonsCacheTtlSeconds }),
-      metricsPlugin(metrics),
-      correlationErrorsPlugin(),
-      fanOutLimitsPlugin({ maxRepresentations: config.limits.maxRepresentations }),
-      ...(config.partnerHeader === null ? [] : [partnerBindingPlugin(config.partnerHeader)]),
-      ...(tracingEnabled() ? [operationSpanPlugin()] : []),
-    ],
-  });
-  await apollo.start();
+  const apollo = await startApolloServer(config, { logger, metrics });
 
-  const isRouter =
-    config.routerSecret === null ? undefined : createRouterSecretCheck(config.routerSecret);
   const applyCors = createCors(config.corsOrigins);
-
-  async function route(
-    request: IncomingMessage,
-    response: ServerResponse,
-    target: { path: string; search: string },
-    requestContext: { correlationId: string; logger: Logger },
-  ): Promise<void> {
-    switch (target.path) {
-      case '/graphql':
-        // Checked before the body is read or parsed.
-        if (isRouter && !isRouter(request.headers[ROUTER_SECRET_HEADER])) {
-          requestContext.logger.warn(
-            { path: target.path },
-            'refused a request without the router secret',
-          );
-          throw new HttpError(401, 'Unauthorized');
-        }
-        return serveGraphQL(apollo, request, response, target.search, {
-          bodyLimitBytes: BODY_LIMIT_BYTES,
-          context: async () =>
-            createRequestContext(domains, {
-              ...requestContext,
-              deadline: Date.now() + config.requestDeadlineMs,
-            }),
-        });
-      case '/health':
-        onlyReads(request);
-        sendJson(response, 200, { status: 'ok' });
-        return;
-      case '/health/ready': {
-        onlyReads(request);
-        const result = await readiness(readinessChecks);
-        sendJson(response, result.ready ? 200 : 503, {
-          status: result.ready ? 'ready' : 'not ready',
-          ...result,
-        });
-        return;
-      }
-      case '/health/upstreams': {
-        onlyReads(request);
-        const result = await upstreamsHealth(upstreamProbes);
-        sendJson(response, result.healthy ? 200 : 503, {
-          status: result.healthy ? 'healthy' : 'degraded',
-          ...result,
-        });
-        return;
-      }
-      case '/metrics': {
-        onlyReads(request);
-        const body = await metrics.registry.metrics();
-        response.writeHead(200, { 'content-type': metrics.registry.contentType });
-        response.end(body);
-        return;
-      }
-      default:
-        throw new HttpError(404, `Route ${request.method ?? 'GET'}:${target.path} not found`);
-    }
-  }
+  const route = createRoutes({
+    apollo,
+    settings: config,
+    domains,
+    metrics,
+    readinessChecks,
+    upstreamProbes,
+  });
 
   const inFlight = new Set<ServerResponse>();
   let closing = false;
@@ -298,11 +192,4 @@ function splitTarget(url: string): { path: string; search: string } {
   return queryAt === -1
     ? { path: url, search: '' }
     : { path: url.slice(0, queryAt), search: url.slice(queryAt) };
-}
-
-/** The operational endpoints answer GET and HEAD only. */
-function onlyReads(request: IncomingMessage): void {
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    throw new HttpError(405, 'Method not allowed.', { allow: 'GET, HEAD' });
-  }
 }
