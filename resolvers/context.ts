@@ -1,4 +1,5 @@
-import { createLoaders, type Domains, type Loaders } from '../src/loaders/index.js';
+import type { Domains } from '../src/loaders/domains.js';
+import { createLoaders, type Loaders } from '../src/loaders/index.js';
 import type { Logger } from '../src/observability/logger.js';
 import type { OrderFlow } from '../src/ordering/order-flow.js';
 import type { CallContext } from '../src/upstreams/call-context.js';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import { createRequestContext, type RequestContext } from '../../resolvers/context.js';
-import type { Domains } from '../loaders/index.js';
+import type { Domains } from '../loaders/domains.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { serveGraphQL } from './graphql-endpoint.js';

@@ -15,7 +15,7 @@ import { startServerSpan } from '../observability/tracing.js';
 import { startApolloServer, type ApolloSettings } from '../graphql/apollo-server.js';
 import { createRoutes } from './routes.js';
 import { maskedInternalMessage } from '../graphql/plugins/error-masking.js';
-import type { Domains } from '../loaders/index.js';
+import type { Domains } from '../loaders/domains.js';
 import type { Metrics } from '../observability/metrics.js';
 
 /**

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Domains } from './index.js';
+import type { Domains } from './domains.js';
 import type { DisclosureRecord, OrderRecord, OrderRef } from '../store/types.js';
 import type { PxOrderKey } from '../upstreams/px/types.js';
 import { NotFoundError } from './not-found.js';

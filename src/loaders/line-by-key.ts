@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import pMap from 'p-map';
-import type { Domains } from './index.js';
+import type { Domains } from './domains.js';
 import { lineKeyString } from '../store/line-cache.js';
 import type { CallContext } from '../upstreams/call-context.js';
 import type { LineKey, MobileLineRecord } from '../upstreams/dxp/types.js';

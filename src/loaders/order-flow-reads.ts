@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Domains } from './index.js';
+import type { Domains } from './domains.js';
 import type { CallContext } from '../upstreams/call-context.js';
 import type { PxOrderKey, PxRetrieveRccRequest } from '../upstreams/px/types.js';
 import { fetchEach } from './fetch-each.js';

@@ -1,7 +1,7 @@
 import type { DestinationStream } from 'pino';
 import { redisAnswers, type ReadinessCheck } from '../http/health.js';
 import { createServer, type SubgraphServer } from '../http/server.js';
-import type { Domains } from '../loaders/index.js';
+import type { Domains } from '../loaders/domains.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { startTracing } from '../observability/tracing.js';
