@@ -44,8 +44,14 @@ const settings = {
 };
 const RESULTS_DIR = fileURLToPath(new URL('results/', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-// Inside the repo so the build finds node_modules and package.json; where no linter looks.
-const BUILD_DIR = `${REPO_ROOT}node_modules/.cache/ordering-subgraph-bench`;
+/**
+ * Inside the tree, under `npm start`'s own dist/, so the built code finds
+ * node_modules and package.json as it does there; A and B alike, so an A/A run
+ * compares like with like (A under node_modules and B in its worktree came out
+ * B÷A 0.86 and 0.88 for the same code).
+ */
+const BUILD_SUBDIR = 'dist/bench';
+const BUILD_DIR = `${REPO_ROOT}${BUILD_SUBDIR}`;
 
 /** The subgraph runs compiled, like `npm start`: tsx's loader adds work to every closure. */
 function buildSubgraph(root: string, outDir: string): void {
@@ -68,7 +74,7 @@ async function checkoutB(ref: string): Promise<{ buildDir: string; remove: () =>
   const remove = () => git('worktree', 'remove', '--force', root);
   try {
     await symlink(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
-    const buildDir = join(root, 'bench-build');
+    const buildDir = join(root, BUILD_SUBDIR);
     buildSubgraph(root, buildDir);
     return { buildDir, remove };
   } catch (error) {
@@ -128,6 +134,8 @@ interface ScenarioResult {
   ratio: Ratios;
   /** The A/B run's B: its figures, its ratios to the raw proxy, and B ÷ A (medians of rounds). */
   b?: { figures: Figures; ratio: Ratios; toA: Ratios };
+  /** Each round's CPU µs per request, per server, in the order of the rounds. */
+  cpuByRound: Partial<Record<SubjectName, number[]>>;
 }
 
 interface Target {
@@ -343,6 +351,12 @@ async function runScenario(
     subgraph: figures('subgraph'),
     raw: figures('raw proxy'),
     ratio: roundRatios(samples.subgraph, samples['raw proxy']),
+    cpuByRound: Object.fromEntries(
+      order.map(({ name }) => [
+        name,
+        samples[name].map((sample) => Math.round(cpuPerRequest(sample))),
+      ]),
+    ),
     ...(subjects.b && {
       b: {
         figures: figures('subgraph B'),
