@@ -26,6 +26,7 @@ import {
 import { cachePolicyPlugin } from './plugins/cache-policy.js';
 import { landingPagePlugin } from './plugins/landing-page.js';
 import { fanOutLimitsPlugin } from './plugins/fan-out-limits.js';
+import { inlineTracePlugin } from './plugins/inline-trace.js';
 import { hideTokenLimit, queryLimits } from './plugins/limits.js';
 import { partnerBindingPlugin } from './plugins/partner-binding.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
@@ -98,6 +99,7 @@ export async function createServer({
       landingPagePlugin(config.isProduction),
       // Per-field cache hints cost every resolver; cachePolicyPlugin decides per document.
       ApolloServerPluginCacheControlDisabled(),
+      inlineTracePlugin(),
       cachePolicyPlugin({ ttlSeconds: config.addonsCacheTtlSeconds }),
       metricsPlugin(metrics),
       correlationErrorsPlugin(),
