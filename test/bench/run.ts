@@ -400,7 +400,7 @@ function evaluateTargets(
     targets.push({
       target: 'one line, uncached: CPU/request ≤ 3.0× raw proxy',
       met: uncached.ratio.cpu <= 3,
-      detail: `${uncached.ratio.cpu.toFixed(2)}× (${(3 - uncached.ratio.cpu).toFixed(2)} below)`,
+      detail: `${uncached.ratio.cpu.toFixed(2)}× (${Math.abs(3 - uncached.ratio.cpu).toFixed(2)} ${uncached.ratio.cpu <= 3 ? 'below' : 'above'})`,
     });
   }
   for (const name of ['mobileLines ×50', '_entities ×50']) {
