@@ -54,6 +54,10 @@ export interface Config {
   /** How long a request's headers and body may take to arrive. */
   httpRequestTimeoutMs: number;
   routerSecret: string | null;
+  /** GRAPHQL_EXECUTOR: `jit` compiles each operation once (graphql-jit); `graphql-js` interprets it per request. */
+  executor: 'jit' | 'graphql-js';
+  /** GRAPHQL_JIT_COMPILE_AFTER: how many times graphql-js runs a document before `jit` compiles it. */
+  jitCompileAfter: number;
   /** PARTNER_HEADER: the header naming the one partner an order-flow request may act for; null: off. */
   partnerHeader: string | null;
   corsOrigins: string[];
@@ -183,6 +187,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       HTTP_REQUEST_TIMEOUT_MS: positiveInt({ default: 10000 }),
       ROUTER_SECRET: str({ default: undefined }),
       PARTNER_HEADER: headerName({ default: undefined }),
+      GRAPHQL_EXECUTOR: str({ choices: ['jit', 'graphql-js'] as const, default: 'jit' }),
+      GRAPHQL_JIT_COMPILE_AFTER: nonNegativeInt({ default: 1 }),
       SANDBOX: bool({ default: false }),
       CORS_ORIGINS: origins({ default: [] }),
       QUERY_MAX_DEPTH: positiveInt({ default: 12 }),
@@ -261,6 +267,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     httpRequestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
     routerSecret,
     partnerHeader: env.PARTNER_HEADER ?? null,
+    executor: env.GRAPHQL_EXECUTOR,
+    jitCompileAfter: env.GRAPHQL_JIT_COMPILE_AFTER,
     corsOrigins: env.CORS_ORIGINS,
     tracing: tracingSettings(env),
     limits: {

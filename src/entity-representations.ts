@@ -36,11 +36,28 @@ export function guardEntityRepresentations(schema: GraphQLSchema): GraphQLSchema
       context,
       info,
     );
-    const answers: unknown[] = Array.isArray(resolved) ? (resolved as unknown[]) : [];
+    const answers = Array.isArray(resolved) ? await settled(resolved as unknown[]) : [];
     let next = 0;
     return refusals.map((refusal): unknown => refusal ?? answers[next++]);
   };
   return schema;
+}
+
+/**
+ * Each reference's answer, or its failure as an error value, which both
+ * executors answer in the item's own slot. graphql-jit (0.8.9) appends a
+ * rejected list item to the list instead of setting its index, so a reference
+ * failing after a later one answered would shift the answers.
+ */
+async function settled(answers: unknown[]): Promise<unknown[]> {
+  const outcomes = await Promise.allSettled(answers);
+  return outcomes.map((outcome) =>
+    outcome.status === 'fulfilled' ? outcome.value : asError(outcome.reason),
+  );
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(`Unexpected error value: ${String(reason)}`);
 }
 
 /** A key field and how a representation's value for it is checked; a reason when it fails. */

@@ -9,6 +9,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { createRequestContext, type RequestContext } from './context.js';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation.js';
 import { readiness, upstreamsHealth, type ReadinessCheck, type UpstreamProbe } from './health.js';
+import { compiledExecution } from './graphql/compiled-executor.js';
 import { createCors } from './http/cors.js';
 import { serveGraphQL } from './http/graphql-endpoint.js';
 import { HttpError } from './http/http-error.js';
@@ -82,8 +83,11 @@ export async function createServer({
 }: ServerOptions): Promise<SubgraphServer> {
   const { config, logger, metrics } = services;
   const limits = queryLimits(config.limits);
+  const schema = buildSchema();
   const apollo = new ApolloServer<RequestContext>({
-    schema: buildSchema(),
+    ...(config.executor === 'jit'
+      ? { gateway: compiledExecution(schema, { compileAfter: config.jitCompileAfter }) }
+      : { schema }),
     logger,
     introspection: !config.isProduction,
     hideSchemaDetailsFromClientErrors: config.isProduction,

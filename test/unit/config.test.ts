@@ -32,6 +32,8 @@ describe('loadConfig', () => {
       px: { baseUrl: null, tokenUrl: null, credentials: null, timeoutMs: 15000 },
       addonsCacheTtlSeconds: 60,
       journalRetentionHours: 72,
+      executor: 'jit',
+      jitCompileAfter: 1,
       upstreamMaxBodyBytes: 1048576,
       breaker: { failureRate: 0.5, windowSeconds: 30, minCalls: 20, halfOpenSeconds: 10 },
       bulkhead: { limit: 128, queue: 1024 },
@@ -117,6 +119,8 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'production', SANDBOX: 'true' }, /^ROUTER_SECRET: required in production/],
     [{ CORS_ORIGINS: '*' }, /^CORS_ORIGINS: /],
     [{ QUERY_MAX_DEPTH: '0' }, /^QUERY_MAX_DEPTH: /],
+    [{ GRAPHQL_EXECUTOR: 'fast' }, /^GRAPHQL_EXECUTOR: /],
+    [{ GRAPHQL_JIT_COMPILE_AFTER: '-1' }, /^GRAPHQL_JIT_COMPILE_AFTER: /],
   ])('refuses %o with one line naming the variable', (env, expected) => {
     let error: unknown;
     try {
