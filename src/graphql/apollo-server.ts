@@ -9,6 +9,7 @@ import { compiledExecution } from './compiled-executor.js';
 import { cachePolicyPlugin } from './plugins/cache-policy.js';
 import { correlationErrorsPlugin, formatError } from './plugins/error-masking.js';
 import { fanOutLimitsPlugin } from './plugins/fan-out-limits.js';
+import { inlineTracePlugin } from './plugins/inline-trace.js';
 import { landingPagePlugin } from './plugins/landing-page.js';
 import { hideTokenLimit, queryLimits, type QueryLimits } from './plugins/limits.js';
 import { metricsPlugin } from './plugins/metrics-plugin.js';
@@ -56,6 +57,7 @@ export async function startApolloServer(
       landingPagePlugin(config.isProduction),
       // Per-field cache hints cost every resolver; cachePolicyPlugin decides per document.
       ApolloServerPluginCacheControlDisabled(),
+      inlineTracePlugin(),
       cachePolicyPlugin({ ttlSeconds: config.addonsCacheTtlSeconds }),
       metricsPlugin(metrics),
       correlationErrorsPlugin(),

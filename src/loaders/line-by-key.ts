@@ -54,9 +54,13 @@ export function createLineByKeyLoader(
   return new DataLoader<LineKey, MobileLineRecord, string>(
     async (keys) => {
       const hits = await Promise.all(keys.map(cached));
-      return pMap(keys, (key, index) => hits[index] ?? fetchAndStore(key), {
-        concurrency: LINE_FETCH_CONCURRENCY,
-      });
+      const lineOf = (key: LineKey, index: number): Promise<MobileLineRecord | Error> => {
+        const hit = hits[index];
+        return hit === undefined ? fetchAndStore(key) : Promise.resolve(hit);
+      };
+      // Within the limit p-map starts every fetch at once too; its queue only costs (one line, mostly).
+      if (keys.length <= LINE_FETCH_CONCURRENCY) return Promise.all(keys.map(lineOf));
+      return pMap(keys, lineOf, { concurrency: LINE_FETCH_CONCURRENCY });
     },
     {
       cacheKeyFn: lineKeyString, // One batch holds every line an operation may ask for.

@@ -75,12 +75,30 @@ function shallowCopy(value: object): Record<string, unknown> {
   return { ...(value as Record<string, unknown>) };
 }
 
+/**
+ * pino's `isoTime` field, formatted once per millisecond: under load several
+ * lines (each request's access line among them) share a millisecond, and the
+ * Date and its ISO string were most of what a line's own fields cost.
+ */
+function isoTimeByMillisecond(): () => string {
+  let formattedAt = Number.NaN;
+  let field = '';
+  return () => {
+    const now = Date.now();
+    if (now !== formattedAt) {
+      formattedAt = now;
+      field = `,"time":"${new Date(now).toISOString()}"`;
+    }
+    return field;
+  };
+}
+
 export function createLogger(level: string, destination?: DestinationStream): pino.Logger {
   const logger = pino(
     {
       level,
       base: { service: 'ordering-subgraph' },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTimeByMillisecond(),
       formatters: {
         level: (label) => ({ level: label }),
         bindings: censorFields,

@@ -95,6 +95,7 @@ export interface GraphQLResponse<TData = Record<string, unknown>> {
   body: {
     data?: TData | null;
     errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown[] }[];
+    extensions?: Record<string, unknown>;
   };
 }
 

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { censorFields, createLogger } from '../../src/observability/logger.js';
 
 function capture() {
@@ -75,5 +75,29 @@ describe('log censoring', () => {
     expect(dirty.call.secret).toBe('x');
     const clean = { method: 'POST', path: '/graphql', status: 200 };
     expect(censorFields(clean)).toBe(clean);
+  });
+});
+
+describe('log timestamps', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('stamps every line with the ISO time of its own millisecond', () => {
+    const start = Date.parse('2026-12-04T23:59:59.998Z');
+    vi.useFakeTimers({ now: start, toFake: ['Date'] });
+    const { logger, lines } = capture();
+    logger.info('first');
+    logger.info('same millisecond');
+    vi.setSystemTime(start + 1);
+    logger.info('next millisecond');
+    vi.setSystemTime(start + 2);
+    logger.info('next day');
+    expect(lines.map((line) => line['time'])).toEqual([
+      '2026-12-04T23:59:59.998Z',
+      '2026-12-04T23:59:59.998Z',
+      '2026-12-04T23:59:59.999Z',
+      '2026-12-05T00:00:00.000Z',
+    ]);
   });
 });
