@@ -1,12 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * One graphql-js, as Node loads it: Vite would give our sources graphql's ES
+ * build while Apollo Server, @apollo/subgraph and graphql-jit use the CommonJS
+ * one, and graphql-js refuses a schema from another instance. The load suite's
+ * config (test/load/vitest.config.ts) takes the same.
+ */
+export const ONE_GRAPHQL = { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] };
+
 export default defineConfig({
-  resolve: {
-    // One graphql-js, as Node loads it: Vite would give our sources graphql's
-    // ES build while Apollo Server, @apollo/subgraph and graphql-jit use the
-    // CommonJS one, and graphql-js refuses a schema from another instance.
-    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
-  },
+  resolve: ONE_GRAPHQL,
   test: {
     include: ['test/**/*.test.ts'],
     // The load suite runs on its own (npm run test:load), bounded in time, after the rest.

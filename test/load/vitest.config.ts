@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { ONE_GRAPHQL } from '../../vitest.config.js';
 
 // npm run test:load: the load suite alone, bounded in time, with the GC exposed
 // so heap figures are taken after a collection rather than at its whim.
 export default defineConfig({
+  resolve: ONE_GRAPHQL,
   test: {
     root: fileURLToPath(new URL('../..', import.meta.url)),
     include: ['test/load/**/*.test.ts'],
