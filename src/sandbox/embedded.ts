@@ -1,17 +1,12 @@
+import type { UpstreamCredentials } from '../upstreams/credentials.js';
 import { DXP_SANDBOX_CREDENTIALS, startDxpSandbox } from './dxp/server.js';
 import { PX_SANDBOX_CREDENTIALS, startPxSandbox } from './px/server.js';
 import type { SandboxHandle } from './sandbox-server.js';
 
-/** Public fixture credentials: they open the sandboxes and nothing else. */
-interface FixtureCredentials {
-  clientId: string;
-  clientSecret: string;
-}
-
 /** The sandboxes started in place of unconfigured upstreams, and where they answer. */
 export interface EmbeddedSandboxes {
-  dxp?: { baseUrl: string; credentials: FixtureCredentials };
-  px?: { baseUrl: string; tokenUrl: string; credentials: FixtureCredentials };
+  dxp?: { baseUrl: string; credentials: UpstreamCredentials };
+  px?: { baseUrl: string; tokenUrl: string; credentials: UpstreamCredentials };
   handles: { dxp?: SandboxHandle; px?: SandboxHandle };
   close(): Promise<void>;
 }
