@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDxpSandbox } from '../src/sandbox/dxp/server.js';
 import { startPxSandbox } from '../src/sandbox/px/server.js';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { graphql, startTestStack, untilReady, type TestStack } from './helpers/app.js';
 import { MOBILE_LINE } from './helpers/lines.js';
 import {
   SPAN_KIND_CLIENT,
@@ -58,6 +58,8 @@ describe('OpenTelemetry, configured by OTEL_EXPORTER_OTLP_ENDPOINT', () => {
       { shared: { dxp, px } },
     );
     try {
+      // The line cache skips Redis until the connection is ready: wait, so the read is traced.
+      await untilReady(stack.app);
       const line = await graphql(stack.graphqlUrl, MOBILE_LINE, SEED, {
         traceparent: traceparent(LINE_TRACE),
       });

@@ -118,3 +118,19 @@ export async function graphql<TData = Record<string, unknown>>(
     body: JSON.parse(text) as GraphQLResponse<TData>['body'],
   };
 }
+
+/**
+ * Waits (at most `timeoutMs`) until the app's /health/ready answers 200: with
+ * REDIS_URL, until its Redis connection is ready. The line cache skips Redis
+ * while it connects, so a test that counts Redis work waits for it first.
+ */
+export async function untilReady(app: RunningApp, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(`${app.url}/health/ready`);
+    await response.body?.cancel();
+    if (response.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`not ready within ${String(timeoutMs)} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
