@@ -5,6 +5,7 @@ import { Charge } from './Charge.js';
 import { ItemPrice } from './ItemPrice.js';
 import { MobileLine } from './MobileLine.js';
 import { Order } from './Order.js';
+import { OrderAlreadySubmittedError } from './OrderAlreadySubmittedError.js';
 import { OrderItem } from './OrderItem.js';
 import { Product } from './Product.js';
 import { RccAcceptanceStatus } from './RccAcceptanceStatus.js';
@@ -44,4 +45,5 @@ export const resolvers: Resolvers = {
   Charge,
   Order,
   OrderItem,
+  OrderAlreadySubmittedError,
 };

@@ -1,6 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { ErrorCode, type Upstream } from './generated/resolvers-types.js';
-import type { OrderRecord } from './store/types.js';
+import { ErrorCode, type QueryOrderArgs, type Upstream } from './generated/resolvers-types.js';
 
 /**
  * The typed errors of the public API, as plain values. Upstream clients raise
@@ -46,7 +45,14 @@ export type TooManyGiftCardsErrorResult = ErrorFields<
 export type OrderAlreadySubmittedErrorResult = ErrorFields<
   'OrderAlreadySubmittedError',
   'ORDER_ALREADY_SUBMITTED'
-> & { order: OrderRecord | null };
+> & {
+  /**
+   * Where the earlier order can be read, as `order(...)` takes it: an error
+   * names the order and the field's resolver loads it, so errors never carry
+   * a store's records. Null when the journal holds nothing it can serve.
+   */
+  orderRef: QueryOrderArgs | null;
+};
 export type OrderExpiredErrorResult = ErrorFields<'OrderExpiredError', 'ORDER_EXPIRED'> & {
   expiredAt: Date | null;
 };

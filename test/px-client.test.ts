@@ -199,7 +199,7 @@ describe('Px client against the sandbox: the four calls', () => {
     expect(again.result).toMatchObject({
       __typename: 'OrderAlreadySubmittedError',
       upstreamCode: '2130',
-      order: null,
+      orderRef: null,
     });
     expect(sandbox.callCount(PX_ROUTES.completeOrder)).toBe(2);
   });

@@ -212,10 +212,12 @@ export function createOrderFlow(
         { partnerOrderId: request.partnerOrderId },
         'the journal holds an order record it cannot serve; answering that the order was submitted',
       );
-      throw pxError('2130', { transactionId, order: null });
+      throw pxError('2130', { transactionId, orderRef: null });
     }
     if (order.key.transactionId !== transactionId) throw pxError('2131', { transactionId });
-    if (order.fingerprint !== fingerprint) throw pxError('2130', { transactionId, order });
+    if (order.fingerprint !== fingerprint) {
+      throw pxError('2130', { transactionId, orderRef: refOf(order.key) });
+    }
     return { __typename: 'OrderCompleted', order, replayed: true };
   }
 
@@ -243,19 +245,13 @@ export function createOrderFlow(
       if (isTypedError(error) && error.result.__typename === 'OrderAlreadySubmittedError') {
         throw pxError('2130', {
           transactionId: request.transactionId,
-          order: await journaledOrder(request),
+          orderRef: refOf(request),
         });
       }
       throw error;
     }
     await journalCompleted(token, order, call.logger);
     return { __typename: 'OrderCompleted', order, replayed: false };
-  }
-
-  /** The order Px says it already has, where the journal recorded it; unknown is not an error here. */
-  async function journaledOrder(ref: OrderRef): Promise<OrderRecord | null> {
-    const [order] = await journal.orders([ref]).catch(() => [undefined]);
-    return order ?? null;
   }
 
   /**
@@ -310,6 +306,11 @@ export function createOrderFlow(
 function acceptanceOf(status: PxAcceptance): Acceptance | null {
   if (!status.accepted || !status.acceptanceMethod || !status.acceptedAt) return null;
   return { method: status.acceptanceMethod, acceptedAt: status.acceptedAt };
+}
+
+/** The order's reference alone: never the request it came with, which holds a payment token. */
+function refOf(key: OrderRef): OrderRef {
+  return { partnerId: key.partnerId, partnerOrderId: key.partnerOrderId };
 }
 
 function keyOf(key: PxOrderKey): PxOrderKey {

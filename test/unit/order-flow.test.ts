@@ -4,6 +4,7 @@ import { upstreamUnavailable } from '../../src/errors.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createOrderFlow, type OrderFlowOptions } from '../../src/ordering/order-flow.js';
 import type { OrderJournal } from '../../src/store/journal.js';
+import type { OrderRecord } from '../../src/store/types.js';
 import { createMemoryJournal } from '../../src/store/memory-journal.js';
 import { pxError } from '../../src/upstreams/px/errors.js';
 import type {
@@ -113,6 +114,12 @@ function deferred<T>() {
 
 const call = (deadlineMs = 5_000) => callContext(createLogger('silent'), deadlineMs);
 
+/** How an error names an order: by what `order(partnerId, partnerOrderId)` takes. */
+const refOf = ({ key }: OrderRecord) => ({
+  partnerId: key.partnerId,
+  partnerOrderId: key.partnerOrderId,
+});
+
 describe('the order flow: completion', () => {
   it('submits once and answers an identical retry from the journal, without Px', async () => {
     const px = createFakePx();
@@ -145,7 +152,7 @@ describe('the order flow: completion', () => {
       expect(differing).toMatchObject({
         __typename: 'OrderAlreadySubmittedError',
         upstreamCode: '2130',
-        order: first.order,
+        orderRef: refOf(first.order),
       });
       expect(px.completions).toHaveLength(1);
     },
@@ -300,7 +307,7 @@ describe('the order flow: completion', () => {
     expect(px.completions).toHaveLength(2);
   });
 
-  it('answers Px 2130 with the order the journal has', async () => {
+  it('answers Px 2130 naming the order the journal has', async () => {
     const px = createFakePx();
     const { flow, journal } = flowOf(px);
     const request = completeRequest(retrieveRequest());
@@ -314,8 +321,9 @@ describe('the order flow: completion', () => {
     const { flow: other } = flowOf(px, stale);
     expect(await other.complete(request, call())).toMatchObject({
       __typename: 'OrderAlreadySubmittedError',
-      order: first.order,
+      orderRef: refOf(first.order),
     });
+    expect(await journal.orders([refOf(first.order)])).toEqual([first.order]);
   });
 
   it('answers OrderAlreadySubmittedError, never an internal error, for a record it cannot serve', async () => {
@@ -325,7 +333,7 @@ describe('the order flow: completion', () => {
     const { flow } = flowOf(px, journal);
     expect(await flow.complete(completeRequest(retrieveRequest()), call())).toMatchObject({
       __typename: 'OrderAlreadySubmittedError',
-      order: null,
+      orderRef: null,
     });
     expect(px.completions).toHaveLength(0);
   });

@@ -359,7 +359,7 @@ describe('mapPxError: the seed error table', () => {
     const tooMany = typedResult(mapPxError(410, pxBody('1215', 'x; TxID T'), REQUEST));
     expect(tooMany).toMatchObject({ maxGiftCards: 1 });
     const submitted = typedResult(mapPxError(410, pxBody('2130', 'x; TxID T'), REQUEST));
-    expect(submitted).toMatchObject({ order: null });
+    expect(submitted).toMatchObject({ orderRef: null });
     const expired = typedResult(mapPxError(410, pxBody('2215', 'x; TxID T'), REQUEST));
     expect(expired).toMatchObject({ expiredAt: null });
   });

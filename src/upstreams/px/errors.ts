@@ -29,8 +29,8 @@ export interface PxErrorContext {
   supportPhone?: string | null;
   /** 2215 seen locally: when the order flow expired. */
   expiredAt?: Date | null;
-  /** 2130: the earlier order, where the journal has it. */
-  order?: OrderAlreadySubmittedErrorResult['order'];
+  /** 2130: where to read the earlier order. */
+  orderRef?: OrderAlreadySubmittedErrorResult['orderRef'];
 }
 
 export interface PxErrorRow {
@@ -182,7 +182,7 @@ export const PX_ERROR_TABLE = {
         '2130',
         'The order shows as already submitted and may not be submitted again',
       ),
-      order: context.order ?? null,
+      orderRef: context.orderRef ?? null,
     }),
   },
   '2215': {
