@@ -37,21 +37,16 @@ export type Route = (
  */
 export function createRoutes({
   apollo,
-  settings: config,
+  settings,
   domains,
   metrics,
   readinessChecks,
   upstreamProbes,
 }: RouteDependencies): Route {
   const isRouter =
-    config.routerSecret === null ? undefined : createRouterSecretCheck(config.routerSecret);
+    settings.routerSecret === null ? undefined : createRouterSecretCheck(settings.routerSecret);
 
-  return async function route(
-    request: IncomingMessage,
-    response: ServerResponse,
-    target: { path: string; search: string },
-    requestContext: { correlationId: string; logger: Logger },
-  ): Promise<void> {
+  return async function route(request, response, target, requestContext) {
     switch (target.path) {
       case '/graphql':
         // Checked before the body is read or parsed.
@@ -67,7 +62,7 @@ export function createRoutes({
           context: async () =>
             createRequestContext(domains, {
               ...requestContext,
-              deadline: Date.now() + config.requestDeadlineMs,
+              deadline: Date.now() + settings.requestDeadlineMs,
             }),
         });
       case '/health':
@@ -77,19 +72,13 @@ export function createRoutes({
       case '/health/ready': {
         onlyReads(request);
         const result = await readiness(readinessChecks);
-        sendJson(response, result.ready ? 200 : 503, {
-          status: result.ready ? 'ready' : 'not ready',
-          ...result,
-        });
+        sendCheck(response, result.ready, result.ready ? 'ready' : 'not ready', result);
         return;
       }
       case '/health/upstreams': {
         onlyReads(request);
         const result = await upstreamsHealth(upstreamProbes);
-        sendJson(response, result.healthy ? 200 : 503, {
-          status: result.healthy ? 'healthy' : 'degraded',
-          ...result,
-        });
+        sendCheck(response, result.healthy, result.healthy ? 'healthy' : 'degraded', result);
         return;
       }
       case '/metrics': {
@@ -103,6 +92,16 @@ export function createRoutes({
         throw new HttpError(404, `Route ${request.method ?? 'GET'}:${target.path} not found`);
     }
   };
+}
+
+/** A check's answer: 503 when it failed, so a probe or a load balancer needs no body parsing. */
+function sendCheck(
+  response: ServerResponse,
+  passed: boolean,
+  status: string,
+  result: object,
+): void {
+  sendJson(response, passed ? 200 : 503, { status, ...result });
 }
 
 /** The operational endpoints answer GET and HEAD only. */

@@ -5,7 +5,6 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CORRELATION_HEADER, correlationIdFrom } from '../observability/correlation.js';
-import type { ReadinessCheck, UpstreamProbe } from './health.js';
 import { createCors } from './cors.js';
 import { HttpError } from './http-error.js';
 import { closeAfterAnswer } from './lingering-close.js';
@@ -13,10 +12,8 @@ import { sendRefusal } from './respond.js';
 import type { Logger } from '../observability/logger.js';
 import { startServerSpan } from '../observability/tracing.js';
 import { startApolloServer, type ApolloSettings } from '../graphql/apollo-server.js';
-import { createRoutes } from './routes.js';
+import { createRoutes, type RouteDependencies } from './routes.js';
 import { maskedInternalMessage } from '../graphql/plugins/error-masking.js';
-import type { Domains } from '../loaders/domains.js';
-import type { Metrics } from '../observability/metrics.js';
 
 /**
  * How long an idle keep-alive connection stays open. A client must close an
@@ -42,14 +39,10 @@ export interface ServerSettings extends ApolloSettings {
   requestDeadlineMs: number;
 }
 
-export interface ServerOptions {
+/** The settings, a logger, and what the routes answer from (metrics, health checks, the domains). */
+export interface ServerOptions extends Omit<RouteDependencies, 'apollo' | 'settings'> {
   config: ServerSettings;
   logger: Logger;
-  metrics: Metrics;
-  /** What each request's context reads and writes through. */
-  domains: Domains;
-  readinessChecks: ReadinessCheck[];
-  upstreamProbes: UpstreamProbe[];
 }
 
 export interface SubgraphServer {
@@ -72,22 +65,12 @@ export interface SubgraphServer {
 export async function createServer({
   config,
   logger,
-  metrics,
-  domains,
-  readinessChecks,
-  upstreamProbes,
+  ...answeredFrom
 }: ServerOptions): Promise<SubgraphServer> {
-  const apollo = await startApolloServer(config, { logger, metrics });
+  const apollo = await startApolloServer(config, { logger, metrics: answeredFrom.metrics });
 
   const applyCors = createCors(config.corsOrigins);
-  const route = createRoutes({
-    apollo,
-    settings: config,
-    domains,
-    metrics,
-    readinessChecks,
-    upstreamProbes,
-  });
+  const route = createRoutes({ apollo, settings: config, ...answeredFrom });
 
   const inFlight = new Set<ServerResponse>();
   let closing = false;
