@@ -1,13 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  OperationTypeNode,
-  valueFromASTUntyped,
-  type DocumentNode,
-  type OperationDefinitionNode,
-  type ValueNode,
-} from 'graphql';
+import { OperationTypeNode, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import type { RequestContext } from '../../../resolvers/context.js';
-import { asList, rootFields } from './operation-fields.js';
+import { argumentValue, asList, rootFieldsOf, type RootField } from './operation-fields.js';
 
 /**
  * `max-age=0` is redundant for an HTTP cache, but a router that takes a
@@ -27,7 +21,7 @@ const LINE_ENTITY = 'MobileLine';
  * `no-store` for everything else.
  */
 type DocumentPolicy =
-  { kind: 'lines' } | { kind: 'entities'; representations: ValueNode[] } | { kind: 'no-store' };
+  { kind: 'lines' } | { kind: 'entities'; entityFields: RootField[] } | { kind: 'no-store' };
 
 const NOT_CACHEABLE: DocumentPolicy = { kind: 'no-store' };
 const LINES: DocumentPolicy = { kind: 'lines' };
@@ -70,8 +64,7 @@ export function cachePolicyPlugin({
           const policy = policyOf(operation, document);
           if (
             policy.kind === 'lines' ||
-            (policy.kind === 'entities' &&
-              onlyLines(policy.representations, request.variables ?? {}))
+            (policy.kind === 'entities' && onlyLines(policy.entityFields, request.variables ?? {}))
           ) {
             header = cacheable;
           }
@@ -93,27 +86,28 @@ function documentPolicy(
   document: DocumentNode,
 ): DocumentPolicy {
   if (operation.operation !== OperationTypeNode.QUERY) return NOT_CACHEABLE;
-  const representations: ValueNode[] = [];
+  const entityFields: RootField[] = [];
   let readsLines = false;
-  for (const field of rootFields(operation.selectionSet, document)) {
-    const name = field.name.value;
-    if (name === '_entities') {
-      const argument = field.arguments?.find((arg) => arg.name.value === 'representations');
-      if (argument === undefined) return NOT_CACHEABLE;
-      representations.push(argument.value);
-    } else if (LINE_FIELDS.has(name)) {
-      readsLines ||= name !== '__typename';
+  for (const field of rootFieldsOf(operation, document)) {
+    if (field.name === '_entities') {
+      // Validation requires representations; without them nothing says what is cached.
+      if (!field.node.arguments?.some((argument) => argument.name.value === 'representations')) {
+        return NOT_CACHEABLE;
+      }
+      entityFields.push(field);
+    } else if (LINE_FIELDS.has(field.name)) {
+      readsLines ||= field.name !== '__typename';
     } else {
       return NOT_CACHEABLE;
     }
   }
-  if (representations.length > 0) return { kind: 'entities', representations };
+  if (entityFields.length > 0) return { kind: 'entities', entityFields };
   return readsLines ? LINES : NOT_CACHEABLE;
 }
 
-function onlyLines(representations: ValueNode[], variables: Record<string, unknown>): boolean {
-  for (const node of representations) {
-    for (const representation of asList(valueFromASTUntyped(node, variables))) {
+function onlyLines(entityFields: RootField[], variables: Record<string, unknown>): boolean {
+  for (const field of entityFields) {
+    for (const representation of asList(argumentValue(field, 'representations', variables))) {
       if (
         typeof representation !== 'object' ||
         representation === null ||

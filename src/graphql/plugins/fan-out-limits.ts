@@ -2,11 +2,10 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   GraphQLError,
   OperationTypeNode,
-  valueFromASTUntyped,
   type DocumentNode,
   type OperationDefinitionNode,
 } from 'graphql';
-import { asList, rootFields } from './operation-fields.js';
+import { argumentValue, asList, rootFieldsOf } from './operation-fields.js';
 import { MAX_LINES_PER_OPERATION } from '../../loaders/line-by-key.js';
 
 export const TOO_MANY_LINES = 'TOO_MANY_LINES';
@@ -79,20 +78,16 @@ function askedBy(
 ): Asked {
   const asked: Asked = { representations: 0, listedLines: 0, referencedLines: new Set() };
   if (operation.operation !== OperationTypeNode.QUERY) return asked;
-  for (const field of rootFields(operation.selectionSet, document)) {
-    const argument = (name: string): unknown => {
-      const node = field.arguments?.find((arg) => arg.name.value === name);
-      return node === undefined ? undefined : valueFromASTUntyped(node.value, variables);
-    };
-    switch (field.name.value) {
+  for (const field of rootFieldsOf(operation, document)) {
+    switch (field.name) {
       case 'mobileLine':
         asked.listedLines += 1;
         break;
       case 'mobileLines':
-        asked.listedLines += asList(argument('msisdns')).length;
+        asked.listedLines += asList(argumentValue(field, 'msisdns', variables)).length;
         break;
       case '_entities': {
-        const representations = asList(argument('representations'));
+        const representations = asList(argumentValue(field, 'representations', variables));
         asked.representations += representations.length;
         // Keys are read only once the count is known to be within bounds.
         if (asked.representations > limits.maxRepresentations) return asked;

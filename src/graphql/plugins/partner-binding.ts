@@ -1,12 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import {
-  GraphQLError,
-  valueFromASTUntyped,
-  type DocumentNode,
-  type FieldNode,
-  type OperationDefinitionNode,
-} from 'graphql';
-import { asList, rootFields } from './operation-fields.js';
+import { GraphQLError, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { argumentValue, asList, rootFieldsOf } from './operation-fields.js';
 
 export const UNAUTHENTICATED = 'UNAUTHENTICATED';
 export const FORBIDDEN = 'FORBIDDEN';
@@ -78,14 +72,13 @@ function actedFor(
   variables: Record<string, unknown>,
 ): ActedFor {
   const acted: ActedFor = { orderFlow: false, partnerIds: [] };
-  for (const field of rootFields(operation.selectionSet, document)) {
-    const name = field.name.value;
-    const path = PARTNER_ID_PATHS[name];
+  for (const field of rootFieldsOf(operation, document)) {
+    const path = PARTNER_ID_PATHS[field.name];
     if (path !== undefined) {
       const [argument, ...inside] = path;
       acted.orderFlow = true;
       acted.partnerIds.push(valueAt(argumentValue(field, argument ?? '', variables), inside));
-    } else if (name === '_entities') {
+    } else if (field.name === '_entities') {
       for (const representation of asList(argumentValue(field, 'representations', variables))) {
         if (!PARTNER_ENTITIES.has(String(valueAt(representation, ['__typename'])))) continue;
         acted.orderFlow = true;
@@ -94,15 +87,6 @@ function actedFor(
     }
   }
   return acted;
-}
-
-function argumentValue(
-  field: FieldNode,
-  name: string,
-  variables: Record<string, unknown>,
-): unknown {
-  const node = field.arguments?.find((argument) => argument.name.value === name);
-  return node === undefined ? undefined : valueFromASTUntyped(node.value, variables);
 }
 
 function valueAt(value: unknown, path: readonly string[]): unknown {
