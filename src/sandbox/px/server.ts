@@ -237,11 +237,9 @@ function jsonObject(body: unknown): Record<string, unknown> {
 }
 
 /** Absent and null read as empty, which Px answers with the field's own "Missing or Invalid" code. */
+/** Px reads a missing text field as empty and answers its own code for it. */
 function text(body: Record<string, unknown>, field: string): string {
-  const value = body[field];
-  if (value === undefined || value === null) return '';
-  if (typeof value !== 'string') throw new MalformedRequestError(`${field} must be a string`);
-  return value;
+  return optionalText(body, field) ?? '';
 }
 
 function optionalText(body: Record<string, unknown>, field: string): string | null {
