@@ -14,6 +14,7 @@ import {
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { typePolicies } from '../schema/client/type-policies.js';
 import { projectRoot } from '../src/graphql/project-root.js';
+import { fragmentsByName } from '../src/graphql/example-operations.js';
 import { buildSchema } from '../src/graphql/schema.js';
 import { exampleOperationNames, readExampleOperation } from './federation/example-operations.js';
 import { nodeGraphql } from '../schema/supergraph/node-graphql.js';
@@ -45,15 +46,6 @@ function forEachObjectField(
   );
 }
 
-/** The fragments `document` defines, by name. */
-function fragmentsOf(document: string): Map<string, FragmentDefinitionNode> {
-  return new Map(
-    parse(document).definitions.flatMap((definition) =>
-      definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition]] : [],
-    ),
-  );
-}
-
 /** Type names a selection set's fragments select by name, inline or spread, nested ones too. */
 function typeConditionsIn(
   selectionSet: SelectionSetNode,
@@ -75,7 +67,7 @@ function typeConditionsIn(
 /** Result unions whose members an operation does not all select by name. */
 function unhandledUnionMembers(document: string): string[] {
   const missing: string[] = [];
-  const fragments = fragmentsOf(document);
+  const fragments = fragmentsByName(parse(document));
   forEachObjectField(document, (node, union) => {
     if (!nodeGraphql.isUnionType(union) || !node.selectionSet) return;
     const handled = new Set(typeConditionsIn(node.selectionSet, fragments));
@@ -119,7 +111,7 @@ function selectedOn(
 /** Keyed objects an operation can return without `__typename` or one of their key fields. */
 function keylessObjects(document: string): string[] {
   const missing: string[] = [];
-  const fragments = fragmentsOf(document);
+  const fragments = fragmentsByName(parse(document));
   forEachObjectField(document, (node, returned) => {
     const members = nodeGraphql.isAbstractType(returned)
       ? schema.getPossibleTypes(returned)

@@ -1,6 +1,14 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kind, parse, print, visit, type ASTNode, type FragmentDefinitionNode } from 'graphql';
+import {
+  Kind,
+  parse,
+  print,
+  visit,
+  type ASTNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+} from 'graphql';
 import { projectRoot } from './project-root.js';
 
 const FOLDER = join(projectRoot(), 'schema', 'operations');
@@ -47,9 +55,13 @@ export function withSharedFragments(document: string): string {
 }
 
 function sharedFragments(): Map<string, FragmentDefinitionNode> {
-  const { definitions } = parse(readFileSync(join(FOLDER, FRAGMENTS_FILE), 'utf8'));
+  return fragmentsByName(parse(readFileSync(join(FOLDER, FRAGMENTS_FILE), 'utf8')));
+}
+
+/** The fragments `document` defines, by name. */
+export function fragmentsByName(document: DocumentNode): Map<string, FragmentDefinitionNode> {
   return new Map(
-    definitions.flatMap((definition) =>
+    document.definitions.flatMap((definition) =>
       definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition]] : [],
     ),
   );
