@@ -3,6 +3,7 @@ import { addTypenameToDocument } from '@apollo/client/utilities';
 import { print, type DocumentNode } from 'graphql';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { typePolicies } from '../schema/client/type-policies.js';
+import { withSharedFragments } from '../src/graphql/example-operations.js';
 import { readExampleOperation } from './federation/example-operations.js';
 import {
   apolloDevelopmentBuild,
@@ -21,47 +22,26 @@ import { newOrderKey } from './helpers/px-operations.js';
 
 const SHARED_ADDON = 'PR_B2C_Mobile_IntRmg_Voice';
 
-// What a line page reads back: only fields the mobile-lines example also selects.
-const LINE_FROM_CACHE = gql`
-  query LineFromCache($businessId: BusinessId!, $msisdn: Msisdn!) {
-    mobileLine(businessId: $businessId, msisdn: $msisdn) {
-      __typename
-      ... on MobileLine {
-        businessId
-        msisdn
-        addons {
-          product {
-            __typename
-            id
-          }
-          prices {
-            dutyFreeAmount {
-              amount
-            }
-          }
-        }
+// What a line page reads back: the line fragment the mobile-lines example spreads.
+const LINE_FROM_CACHE = gql(
+  withSharedFragments(`
+    query LineFromCache($businessId: BusinessId!, $msisdn: Msisdn!) {
+      mobileLine(businessId: $businessId, msisdn: $msisdn) {
+        __typename
+        ...MobileLineDetails
       }
-    }
-  }
-`;
+    }`),
+);
 
-// What an order page reads back after completeOrder: only fields the complete-order example selects.
-const ORDER_FROM_CACHE = gql`
-  query OrderFromCache($partnerId: ID!, $partnerOrderId: ID!) {
-    order(partnerId: $partnerId, partnerOrderId: $partnerOrderId) {
-      __typename
-      partnerId
-      partnerOrderId
-      transactionId
-      orderNumber
-      status
-      rccAcceptance {
-        method
-        acceptedAt
+// What an order page reads back after completeOrder: the OrderStatus the complete-order example's order includes.
+const ORDER_FROM_CACHE = gql(
+  withSharedFragments(`
+    query OrderFromCache($partnerId: ID!, $partnerOrderId: ID!) {
+      order(partnerId: $partnerId, partnerOrderId: $partnerOrderId) {
+        ...OrderStatus
       }
-    }
-  }
-`;
+    }`),
+);
 
 // Each typed error selected only through the Error interface: without possibleTypes these fields vanish.
 const LINE_ERROR = `

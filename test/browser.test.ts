@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../src/graphql/project-root.js';
+import { readExampleOperation } from './federation/example-operations.js';
 import { startTestStack, type TestStack } from './helpers/app.js';
 import { startRecordingProxy, type RecordingProxy } from './helpers/recording-proxy.js';
 
@@ -31,7 +32,10 @@ const CHROMIUM_ARGS = [
 ];
 const PAGE_FOLDER = join(projectRoot(), 'test', 'browser');
 
-/** The page's script with Apollo Client bundled in, its development build (warnings on). */
+/**
+ * The page's script with Apollo Client bundled in, its development build
+ * (warnings on), and the mobile-lines example operation it runs.
+ */
 async function bundlePage(): Promise<string> {
   const result = await build({
     entryPoints: [join(PAGE_FOLDER, 'page.js')],
@@ -39,6 +43,9 @@ async function bundlePage(): Promise<string> {
     format: 'esm',
     platform: 'browser',
     conditions: ['development'],
+    define: {
+      MOBILE_LINES_OPERATION: JSON.stringify(readExampleOperation('mobile-lines').document),
+    },
     write: false,
     logLevel: 'silent',
   });

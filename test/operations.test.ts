@@ -5,6 +5,7 @@ import {
   Kind,
   parse,
   type FieldNode,
+  type FragmentDefinitionNode,
   type GraphQLNamedType,
   type OperationDefinitionNode,
   type SelectionNode,
@@ -13,6 +14,7 @@ import {
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { typePolicies } from '../schema/client/type-policies.js';
 import { projectRoot } from '../src/graphql/project-root.js';
+import { fragmentsByName } from '../src/graphql/example-operations.js';
 import { buildSchema } from '../src/graphql/schema.js';
 import { exampleOperationNames, readExampleOperation } from './federation/example-operations.js';
 import { nodeGraphql } from '../schema/supergraph/node-graphql.js';
@@ -44,18 +46,31 @@ function forEachObjectField(
   );
 }
 
+/** Type names a selection set's fragments select by name, inline or spread, nested ones too. */
+function typeConditionsIn(
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+): string[] {
+  return selectionSet.selections.flatMap((selection) => {
+    const fragment =
+      selection.kind === Kind.FRAGMENT_SPREAD
+        ? fragments.get(selection.name.value)
+        : selection.kind === Kind.INLINE_FRAGMENT
+          ? selection
+          : undefined;
+    if (!fragment) return [];
+    const named = fragment.typeCondition ? [fragment.typeCondition.name.value] : [];
+    return [...named, ...typeConditionsIn(fragment.selectionSet, fragments)];
+  });
+}
+
 /** Result unions whose members an operation does not all select by name. */
 function unhandledUnionMembers(document: string): string[] {
   const missing: string[] = [];
+  const fragments = fragmentsByName(parse(document));
   forEachObjectField(document, (node, union) => {
-    if (!nodeGraphql.isUnionType(union)) return;
-    const handled = new Set(
-      node.selectionSet?.selections.flatMap((selection) =>
-        selection.kind === Kind.INLINE_FRAGMENT && selection.typeCondition
-          ? [selection.typeCondition.name.value]
-          : [],
-      ),
-    );
+    if (!nodeGraphql.isUnionType(union) || !node.selectionSet) return;
+    const handled = new Set(typeConditionsIn(node.selectionSet, fragments));
     for (const member of union.getTypes()) {
       if (!handled.has(member.name)) missing.push(`${node.name.value}: ${member.name}`);
     }
@@ -70,17 +85,23 @@ const keyFieldsByType = new Map(
   ),
 );
 
-/** Field names a selection set asks for on `typeName`, through inline fragments on that type. */
-function selectedOn(selectionSet: SelectionSetNode, typeName: string): Set<string> {
+/** Field names a selection set asks for on `typeName`, through fragments on that type. */
+function selectedOn(
+  selectionSet: SelectionSetNode,
+  typeName: string,
+  fragments: Map<string, FragmentDefinitionNode>,
+): Set<string> {
   const names = new Set<string>();
   const walk = (selections: readonly SelectionNode[]) => {
     for (const selection of selections) {
-      if (selection.kind === Kind.FIELD) names.add(selection.alias?.value ?? selection.name.value);
-      else if (
-        selection.kind === Kind.INLINE_FRAGMENT &&
-        (!selection.typeCondition || selection.typeCondition.name.value === typeName)
-      )
-        walk(selection.selectionSet.selections);
+      if (selection.kind === Kind.FIELD) {
+        names.add(selection.alias?.value ?? selection.name.value);
+        continue;
+      }
+      const fragment =
+        selection.kind === Kind.FRAGMENT_SPREAD ? fragments.get(selection.name.value) : selection;
+      if (fragment && (!fragment.typeCondition || fragment.typeCondition.name.value === typeName))
+        walk(fragment.selectionSet.selections);
     }
   };
   walk(selectionSet.selections);
@@ -90,6 +111,7 @@ function selectedOn(selectionSet: SelectionSetNode, typeName: string): Set<strin
 /** Keyed objects an operation can return without `__typename` or one of their key fields. */
 function keylessObjects(document: string): string[] {
   const missing: string[] = [];
+  const fragments = fragmentsByName(parse(document));
   forEachObjectField(document, (node, returned) => {
     const members = nodeGraphql.isAbstractType(returned)
       ? schema.getPossibleTypes(returned)
@@ -97,7 +119,7 @@ function keylessObjects(document: string): string[] {
     for (const member of members) {
       const key = keyFieldsByType.get(member.name);
       if (!key || !node.selectionSet) continue;
-      const selected = selectedOn(node.selectionSet, member.name);
+      const selected = selectedOn(node.selectionSet, member.name, fragments);
       for (const wanted of ['__typename', ...key]) {
         if (!selected.has(wanted)) missing.push(`${node.name.value} (${member.name}): ${wanted}`);
       }

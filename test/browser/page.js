@@ -1,42 +1,15 @@
-/* global document, location, URL */
+/* global document, location, URL, MOBILE_LINES_OPERATION */
 // A front end as the README sets it up: Apollo Client with the generated
 // possibleTypes and typePolicies, against the subgraph URL given in ?graphql=.
-// It renders a line's plan and prices, and a typed error's code and message.
+// It renders a line's plan and prices, and a typed error's code and message,
+// read with the mobile-lines example operation: the page cannot read files, so
+// the bundling step puts that document, with its fragments, in
+// MOBILE_LINES_OPERATION.
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import introspection from '../../schema/client/possible-types.js';
 import { typePolicies } from '../../schema/client/type-policies.js';
 
-const LINE = gql`
-  query Line($businessId: BusinessId!, $msisdn: Msisdn!) {
-    mobileLine(businessId: $businessId, msisdn: $msisdn) {
-      __typename
-      ... on MobileLine {
-        businessId
-        msisdn
-        plan {
-          __typename
-          id
-          name
-        }
-        addons {
-          product {
-            __typename
-            id
-          }
-          prices {
-            dutyFreeAmount {
-              amount
-            }
-          }
-        }
-      }
-      ... on Error {
-        code
-        message
-      }
-    }
-  }
-`;
+const LINES = gql(MOBILE_LINES_OPERATION);
 
 const client = new ApolloClient({
   link: new HttpLink({ uri: new URL(location.href).searchParams.get('graphql') ?? '' }),
@@ -45,8 +18,11 @@ const client = new ApolloClient({
 
 /** One line as the page shows it: its plan and each add-on's prices, or its error. */
 async function render(target, msisdn) {
-  const { data } = await client.query({ query: LINE, variables: { businessId: 'PR', msisdn } });
-  const line = data.mobileLine;
+  const { data } = await client.query({
+    query: LINES,
+    variables: { businessId: 'PR', msisdns: [msisdn] },
+  });
+  const [line] = data.mobileLines;
   target.textContent =
     line.__typename === 'MobileLine'
       ? `${line.plan.name}; ${line.addons
