@@ -3,20 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDxpSandbox } from '../src/sandbox/dxp/server.js';
 import { PX_ROUTES, startPxSandbox, type PxSandboxHandle } from '../src/sandbox/px/server.js';
 import type { SandboxHandle } from '../src/sandbox/sandbox-server.js';
-import { graphql } from './helpers/app.js';
-import {
-  COMPLETE_ORDER,
-  RCC_DISCLOSURE,
-  completeInput,
-  disclosureInput,
-  newOrderKey,
-} from './helpers/px-operations.js';
+import { graphql, type Outcome } from './helpers/app.js';
+import { disclose } from './helpers/order-flow.js';
+import { COMPLETE_ORDER, completeInput, newOrderKey } from './helpers/px-operations.js';
 import { runSubgraphProcessToExit, startSubgraphProcess } from './helpers/subgraph-process.js';
 import { sandboxEnv } from './helpers/sandbox-env.js';
-
-interface Data {
-  [field: string]: Record<string, unknown> & { __typename: string };
-}
 
 /** Whether anything accepts a TCP connection at `url`'s host and port. */
 function acceptsConnections(url: string): Promise<boolean> {
@@ -46,16 +37,15 @@ describe('the subgraph process', { timeout: 60_000 }, () => {
     const subgraph = await startSubgraphProcess(sandboxEnv(dxp, px));
     try {
       const order = newOrderKey();
-      const disclosure = await graphql<Data>(
-        subgraph.graphqlUrl,
-        RCC_DISCLOSURE,
-        disclosureInput(order),
-      );
-      expect(disclosure.body.data?.['rccDisclosure']?.__typename).toBe('RccDisclosure');
+      expect((await disclose(subgraph, order)).__typename).toBe('RccDisclosure');
 
       // Px takes the order, then takes its time to say so.
       px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 3_000 });
-      const completing = graphql<Data>(subgraph.graphqlUrl, COMPLETE_ORDER, completeInput(order));
+      const completing = graphql<{ completeOrder: Outcome }>(
+        subgraph.graphqlUrl,
+        COMPLETE_ORDER,
+        completeInput(order),
+      );
       await waitUntil(() => px.callCount(PX_ROUTES.completeOrder) === 1);
 
       subgraph.signal('SIGTERM');
@@ -65,7 +55,7 @@ describe('the subgraph process', { timeout: 60_000 }, () => {
 
       const completed = await completing;
       expect(completed.status).toBe(200);
-      expect(completed.body.data?.['completeOrder']).toMatchObject({
+      expect(completed.body.data?.completeOrder).toMatchObject({
         __typename: 'OrderCompleted',
         replayed: false,
       });
@@ -166,7 +156,7 @@ describe('the subgraph process', { timeout: 60_000 }, () => {
         expect(messages).toContain('DXP_BASE_URL not set: started the embedded dxp-ux sandbox');
         expect(messages).toContain('PX_BASE_URL not set: started the embedded Px sandbox');
 
-        const response = await graphql<Data>(
+        const response = await graphql<{ mobileLine: Outcome }>(
           subgraph.graphqlUrl,
           `
             query SeedLine {
@@ -188,7 +178,7 @@ describe('the subgraph process', { timeout: 60_000 }, () => {
           `,
         );
         expect(response.body.errors).toBeUndefined();
-        expect(response.body.data?.['mobileLine']).toEqual({
+        expect(response.body.data?.mobileLine).toEqual({
           __typename: 'MobileLine',
           planType: 'POSTPAID',
           plan: { id: 'PR_B2C_ULT_Extra_MB_Line' },

@@ -2,22 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DXP_PRODUCT_ORDER_PATH, startDxpSandbox } from '../src/sandbox/dxp/server.js';
 import { PX_ROUTES, startPxSandbox, type PxSandboxHandle } from '../src/sandbox/px/server.js';
 import type { SandboxHandle } from '../src/sandbox/sandbox-server.js';
-import { graphql } from './helpers/app.js';
-import {
-  COMPLETE_ORDER,
-  ORDER,
-  RCC_DISCLOSURE,
-  completeInput,
-  disclosureInput,
-  newOrderKey,
-} from './helpers/px-operations.js';
+import { answerOf, graphql, type Outcome } from './helpers/app.js';
+import { complete, disclose, lookUpOrder } from './helpers/order-flow.js';
+import { COMPLETE_ORDER, completeInput, newOrderKey } from './helpers/px-operations.js';
 import { REDIS_AVAILABLE, useRedisServer } from './helpers/redis-server.js';
 import { startSubgraphProcess, type SubgraphProcess } from './helpers/subgraph-process.js';
 import { sandboxEnv } from './helpers/sandbox-env.js';
-
-interface Data {
-  [field: string]: (Record<string, unknown> & { __typename?: string }) | null;
-}
 
 const DUPLICATES = 10;
 /** tcpmux's port: nothing serves it on a loopback, so connections are refused at once. */
@@ -52,12 +42,6 @@ describe.skipIf(!REDIS_AVAILABLE)(
       await Promise.all([dxp.close(), px.close()]);
     }, 60_000);
 
-    const run = async (replica: SubgraphProcess, query: string, variables = {}) => {
-      const response = await graphql<Data>(replica.graphqlUrl, query, variables);
-      expect(response.body.errors).toBeUndefined();
-      return response.body.data ?? {};
-    };
-
     it('reports Redis in readiness on every replica', async () => {
       for (const replica of replicas) {
         // Ready once its Redis connection is up, which may follow the listening by a moment.
@@ -75,33 +59,30 @@ describe.skipIf(!REDIS_AVAILABLE)(
     it('shares the line cache: a line read through one replica is not read again through the other', async () => {
       const before = dxp.callCount(LINE_ROUTE);
       const [first, second] = replicas;
-      expect((await run(first!, SEED_LINE))['mobileLine']?.__typename).toBe('MobileLine');
-      expect((await run(second!, SEED_LINE))['mobileLine']?.__typename).toBe('MobileLine');
+      expect((await answerOf(first!, SEED_LINE)).__typename).toBe('MobileLine');
+      expect((await answerOf(second!, SEED_LINE)).__typename).toBe('MobileLine');
       expect(dxp.callCount(LINE_ROUTE) - before).toBe(1);
     });
 
     it('submits concurrent duplicate completeOrders spread over both replicas to Px once', async () => {
       const order = newOrderKey();
-      await run(replicas[0]!, RCC_DISCLOSURE, disclosureInput(order));
+      await disclose(replicas[0]!, order);
       const callsBefore = px.callCount(PX_ROUTES.completeOrder);
       // Px is slow to answer, so every duplicate arrives while the first is in flight.
       px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 1_500 });
 
-      const answers = await Promise.all(
-        Array.from({ length: DUPLICATES }, (_, index) =>
-          run(replicas[index % 2]!, COMPLETE_ORDER, completeInput(order)),
-        ),
+      const completed = await Promise.all(
+        Array.from({ length: DUPLICATES }, (_, index) => complete(replicas[index % 2]!, order)),
       );
 
       expect(px.callCount(PX_ROUTES.completeOrder) - callsBefore).toBe(1);
-      const completed = answers.map((answer) => answer['completeOrder']);
-      for (const outcome of completed) expect(outcome?.__typename).toBe('OrderCompleted');
-      expect(completed.filter((outcome) => outcome?.['replayed'] === false)).toHaveLength(1);
-      expect(completed.filter((outcome) => outcome?.['replayed'] === true)).toHaveLength(
+      for (const outcome of completed) expect(outcome.__typename).toBe('OrderCompleted');
+      expect(completed.filter((outcome) => outcome['replayed'] === false)).toHaveLength(1);
+      expect(completed.filter((outcome) => outcome['replayed'] === true)).toHaveLength(
         DUPLICATES - 1,
       );
       const orderNumbers = new Set(
-        completed.map((outcome) => (outcome?.['order'] as { orderNumber: string }).orderNumber),
+        completed.map((outcome) => (outcome['order'] as { orderNumber: string }).orderNumber),
       );
       expect(orderNumbers.size).toBe(1);
 
@@ -111,17 +92,11 @@ describe.skipIf(!REDIS_AVAILABLE)(
       const restarted = await startSubgraphProcess(env());
       replicas.push(restarted);
 
-      const lookedUp = (
-        await run(restarted, ORDER, {
-          partnerId: order.partnerId,
-          partnerOrderId: order.partnerOrderId,
-        })
-      )['order'];
-      expect(lookedUp).toMatchObject({
+      expect(await lookUpOrder(restarted, order)).toMatchObject({
         partnerOrderId: order.partnerOrderId,
         orderNumber: [...orderNumbers][0],
       });
-      const retried = (await run(restarted, COMPLETE_ORDER, completeInput(order)))['completeOrder'];
+      const retried = await complete(restarted, order);
       expect(retried).toMatchObject({
         __typename: 'OrderCompleted',
         replayed: true,
@@ -133,29 +108,26 @@ describe.skipIf(!REDIS_AVAILABLE)(
     it('journals a completeOrder in flight on a replica told to stop, for the other to answer', async () => {
       const order = newOrderKey();
       const [stopping, other] = replicas.splice(0, 2);
-      await run(stopping!, RCC_DISCLOSURE, disclosureInput(order));
+      await disclose(stopping!, order);
       const callsBefore = px.callCount(PX_ROUTES.completeOrder);
       px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 2_000 });
 
-      const completing = run(stopping!, COMPLETE_ORDER, completeInput(order));
+      const completing = complete(stopping!, order);
       await expect
         .poll(() => px.callCount(PX_ROUTES.completeOrder), { timeout: 10_000 })
         .toBe(callsBefore + 1);
       stopping!.signal('SIGTERM');
-      const completed = (await completing)['completeOrder'];
+      const completed = await completing;
       expect(completed).toMatchObject({ __typename: 'OrderCompleted', replayed: false });
       expect(await stopping!.exited).toEqual({ code: 0, signal: null });
       replicas.push(other!, await startSubgraphProcess(env()));
 
-      const orderNumber = (completed?.['order'] as { orderNumber: string }).orderNumber;
-      const lookedUp = (
-        await run(other!, ORDER, {
-          partnerId: order.partnerId,
-          partnerOrderId: order.partnerOrderId,
-        })
-      )['order'];
-      expect(lookedUp).toMatchObject({ partnerOrderId: order.partnerOrderId, orderNumber });
-      const retried = (await run(other!, COMPLETE_ORDER, completeInput(order)))['completeOrder'];
+      const orderNumber = (completed['order'] as { orderNumber: string }).orderNumber;
+      expect(await lookUpOrder(other!, order)).toMatchObject({
+        partnerOrderId: order.partnerOrderId,
+        orderNumber,
+      });
+      const retried = await complete(other!, order);
       expect(retried).toMatchObject({ replayed: true, order: { orderNumber } });
       expect(px.callCount(PX_ROUTES.completeOrder)).toBe(callsBefore + 1);
     });
@@ -193,17 +165,17 @@ describe.skipIf(!REDIS_AVAILABLE)(
     });
 
     it('still answers lines from dxp-ux, and submits no order it could not claim', async () => {
-      const line = await graphql<Data>(replica.graphqlUrl, SEED_LINE);
-      expect(line.body.data?.['mobileLine']?.__typename).toBe('MobileLine');
+      const line = await graphql<{ mobileLine: Outcome }>(replica.graphqlUrl, SEED_LINE);
+      expect(line.body.data?.mobileLine.__typename).toBe('MobileLine');
 
       const callsBefore = px.callCount(PX_ROUTES.completeOrder);
       const order = newOrderKey();
-      const completion = await graphql<Data>(
+      const completion = await graphql<{ completeOrder: Outcome | null }>(
         replica.graphqlUrl,
         COMPLETE_ORDER,
         completeInput(order),
       );
-      expect(completion.body.data?.['completeOrder'] ?? null).toBeNull();
+      expect(completion.body.data?.completeOrder ?? null).toBeNull();
       expect(completion.body.errors?.[0]?.extensions?.['code']).toBe('SERVICE_UNAVAILABLE');
       expect(px.callCount(PX_ROUTES.completeOrder)).toBe(callsBefore);
       expect(replica.output()).not.toContain(password);
