@@ -30,6 +30,15 @@ function expectNoStackTrace(response: GraphQLResponse) {
   expect(text).not.toMatch(/node_modules|src\//);
 }
 
+/** The order query for an order nobody placed, sent under `correlationId`. */
+const lookUpUnder = (stack: TestStack, correlationId: string, partnerOrderId: string) =>
+  graphql(
+    stack.graphqlUrl,
+    ORDER,
+    { partnerId: 'P-1001', partnerOrderId },
+    { 'x-correlation-id': correlationId },
+  );
+
 describe('production mode (NODE_ENV=production) over HTTP', () => {
   let production: TestStack;
   let development: TestStack;
@@ -126,12 +135,7 @@ describe('production mode (NODE_ENV=production) over HTTP', () => {
     const broken = vi.spyOn(journal, 'orders').mockRejectedValue(new TypeError(secret));
     try {
       const correlationId = 'production-mode-masking-1';
-      const response = await graphql(
-        production.graphqlUrl,
-        ORDER,
-        { partnerId: 'P-1001', partnerOrderId: 'PO-masking-1' },
-        { 'x-correlation-id': correlationId },
-      );
+      const response = await lookUpUnder(production, correlationId, 'PO-masking-1');
 
       expect(response.status).toBe(200);
       expect(response.body.errors?.length).toBeGreaterThan(0);
@@ -163,12 +167,7 @@ describe('production mode (NODE_ENV=production) over HTTP', () => {
     });
     try {
       const correlationId = 'production-mode-store-down-1';
-      const response = await graphql(
-        storeDown.graphqlUrl,
-        ORDER,
-        { partnerId: 'P-1001', partnerOrderId: 'PO-store-down-1' },
-        { 'x-correlation-id': correlationId },
-      );
+      const response = await lookUpUnder(storeDown, correlationId, 'PO-store-down-1');
 
       expect(response.status).toBe(200);
       expect(response.body.errors).toEqual([
