@@ -4,7 +4,7 @@ import { DXP_PRODUCT_ORDER_PATH } from '../src/sandbox/dxp/server.js';
 import { PX_ROUTES } from '../src/sandbox/px/server.js';
 import { graphql, startTestStack, type GraphQLResponse, type TestStack } from './helpers/app.js';
 import { ORDER } from './helpers/px-operations.js';
-import { startSandboxes, type Sandboxes } from './helpers/sandbox-env.js';
+import { useSandboxes } from './helpers/sandbox-env.js';
 import { runSubgraphProcessToExit, startSubgraphProcess } from './helpers/subgraph-process.js';
 
 /** Limits set to numbers no message would carry by chance. */
@@ -241,11 +241,7 @@ describe(
   () => {
     const SECRET = 'production-start-up-secret';
     const SEED_LINE = `{ mobileLine(businessId: "PR", msisdn: "16654555678") { __typename } }`;
-    let sandboxes: Sandboxes;
-    beforeAll(async () => {
-      sandboxes = await startSandboxes();
-    });
-    afterAll(() => sandboxes.close());
+    const sandboxes = useSandboxes();
 
     /** The configured upstreams, or one of them left out. */
     const upstreams = (without?: 'DXP' | 'PX') =>

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DXP_PRODUCT_ORDER_PATH, startDxpSandbox } from '../src/sandbox/dxp/server.js';
-import { PX_ROUTES, startPxSandbox, type PxSandboxHandle } from '../src/sandbox/px/server.js';
-import type { SandboxHandle } from '../src/sandbox/sandbox-server.js';
+import { DXP_PRODUCT_ORDER_PATH } from '../src/sandbox/dxp/server.js';
+import { PX_ROUTES } from '../src/sandbox/px/server.js';
 import { answerOf, graphql, type Outcome } from './helpers/app.js';
 import { complete, disclose, lookUpOrder } from './helpers/order-flow.js';
 import { COMPLETE_ORDER, completeInput, newOrderKey } from './helpers/px-operations.js';
 import { REDIS_AVAILABLE, useRedisServer } from './helpers/redis-server.js';
 import { startSubgraphProcess, type SubgraphProcess } from './helpers/subgraph-process.js';
-import { sandboxEnv } from './helpers/sandbox-env.js';
+import { useSandboxes } from './helpers/sandbox-env.js';
 
 const DUPLICATES = 10;
 /** tcpmux's port: nothing serves it on a loopback, so connections are refused at once. */
@@ -26,20 +25,17 @@ describe.skipIf(!REDIS_AVAILABLE)(
   { timeout: 60_000 },
   () => {
     const redis = useRedisServer();
-    let dxp: SandboxHandle;
-    let px: PxSandboxHandle;
+    const sandboxes = useSandboxes();
     const replicas: SubgraphProcess[] = [];
-    const env = () => ({ ...sandboxEnv(dxp, px), REDIS_URL: redis.url() });
+    const env = () => ({ ...sandboxes.env(), REDIS_URL: redis.url() });
 
     beforeAll(async () => {
-      [dxp, px] = await Promise.all([startDxpSandbox(), startPxSandbox()]);
       replicas.push(
         ...(await Promise.all([startSubgraphProcess(env()), startSubgraphProcess(env())])),
       );
     }, 60_000);
     afterAll(async () => {
       await Promise.all(replicas.map((replica) => replica.stop()));
-      await Promise.all([dxp.close(), px.close()]);
     }, 60_000);
 
     it('reports Redis in readiness on every replica', async () => {
@@ -57,25 +53,25 @@ describe.skipIf(!REDIS_AVAILABLE)(
     });
 
     it('shares the line cache: a line read through one replica is not read again through the other', async () => {
-      const before = dxp.callCount(LINE_ROUTE);
+      const before = sandboxes.dxp.callCount(LINE_ROUTE);
       const [first, second] = replicas;
       expect((await answerOf(first!, SEED_LINE)).__typename).toBe('MobileLine');
       expect((await answerOf(second!, SEED_LINE)).__typename).toBe('MobileLine');
-      expect(dxp.callCount(LINE_ROUTE) - before).toBe(1);
+      expect(sandboxes.dxp.callCount(LINE_ROUTE) - before).toBe(1);
     });
 
     it('submits concurrent duplicate completeOrders spread over both replicas to Px once', async () => {
       const order = newOrderKey();
       await disclose(replicas[0]!, order);
-      const callsBefore = px.callCount(PX_ROUTES.completeOrder);
+      const callsBefore = sandboxes.px.callCount(PX_ROUTES.completeOrder);
       // Px is slow to answer, so every duplicate arrives while the first is in flight.
-      px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 1_500 });
+      sandboxes.px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 1_500 });
 
       const completed = await Promise.all(
         Array.from({ length: DUPLICATES }, (_, index) => complete(replicas[index % 2]!, order)),
       );
 
-      expect(px.callCount(PX_ROUTES.completeOrder) - callsBefore).toBe(1);
+      expect(sandboxes.px.callCount(PX_ROUTES.completeOrder) - callsBefore).toBe(1);
       for (const outcome of completed) expect(outcome.__typename).toBe('OrderCompleted');
       expect(completed.filter((outcome) => outcome['replayed'] === false)).toHaveLength(1);
       expect(completed.filter((outcome) => outcome['replayed'] === true)).toHaveLength(
@@ -102,19 +98,19 @@ describe.skipIf(!REDIS_AVAILABLE)(
         replayed: true,
         order: { orderNumber: [...orderNumbers][0] },
       });
-      expect(px.callCount(PX_ROUTES.completeOrder) - callsBefore).toBe(1);
+      expect(sandboxes.px.callCount(PX_ROUTES.completeOrder) - callsBefore).toBe(1);
     });
 
     it('journals a completeOrder in flight on a replica told to stop, for the other to answer', async () => {
       const order = newOrderKey();
       const [stopping, other] = replicas.splice(0, 2);
       await disclose(stopping!, order);
-      const callsBefore = px.callCount(PX_ROUTES.completeOrder);
-      px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 2_000 });
+      const callsBefore = sandboxes.px.callCount(PX_ROUTES.completeOrder);
+      sandboxes.px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 2_000 });
 
       const completing = complete(stopping!, order);
       await expect
-        .poll(() => px.callCount(PX_ROUTES.completeOrder), { timeout: 10_000 })
+        .poll(() => sandboxes.px.callCount(PX_ROUTES.completeOrder), { timeout: 10_000 })
         .toBe(callsBefore + 1);
       stopping!.signal('SIGTERM');
       const completed = await completing;
@@ -129,7 +125,7 @@ describe.skipIf(!REDIS_AVAILABLE)(
       });
       const retried = await complete(other!, order);
       expect(retried).toMatchObject({ replayed: true, order: { orderNumber } });
-      expect(px.callCount(PX_ROUTES.completeOrder)).toBe(callsBefore + 1);
+      expect(sandboxes.px.callCount(PX_ROUTES.completeOrder)).toBe(callsBefore + 1);
     });
   },
 );
@@ -138,22 +134,17 @@ describe.skipIf(!REDIS_AVAILABLE)(
   'a subgraph process whose Redis is down',
   { timeout: 60_000 },
   () => {
-    let dxp: SandboxHandle;
-    let px: PxSandboxHandle;
+    const sandboxes = useSandboxes();
     let replica: SubgraphProcess;
     const password = 'redis-pa55word-never-logged';
 
     beforeAll(async () => {
-      [dxp, px] = await Promise.all([startDxpSandbox(), startPxSandbox()]);
       replica = await startSubgraphProcess({
-        ...sandboxEnv(dxp, px),
+        ...sandboxes.env(),
         REDIS_URL: `redis://ordering:${password}@127.0.0.1:${NOTHING_LISTENS}/0`,
       });
     }, 60_000);
-    afterAll(async () => {
-      await replica.stop();
-      await Promise.all([dxp.close(), px.close()]);
-    }, 60_000);
+    afterAll(() => replica.stop(), 60_000);
 
     it('is not ready, names where Redis is but never its password', async () => {
       await replica.waitForLog((record) => record['msg'] === 'redis unavailable');
@@ -168,7 +159,7 @@ describe.skipIf(!REDIS_AVAILABLE)(
       const line = await graphql<{ mobileLine: Outcome }>(replica.graphqlUrl, SEED_LINE);
       expect(line.body.data?.mobileLine.__typename).toBe('MobileLine');
 
-      const callsBefore = px.callCount(PX_ROUTES.completeOrder);
+      const callsBefore = sandboxes.px.callCount(PX_ROUTES.completeOrder);
       const order = newOrderKey();
       const completion = await graphql<{ completeOrder: Outcome | null }>(
         replica.graphqlUrl,
@@ -177,7 +168,7 @@ describe.skipIf(!REDIS_AVAILABLE)(
       );
       expect(completion.body.data?.completeOrder ?? null).toBeNull();
       expect(completion.body.errors?.[0]?.extensions?.['code']).toBe('SERVICE_UNAVAILABLE');
-      expect(px.callCount(PX_ROUTES.completeOrder)).toBe(callsBefore);
+      expect(sandboxes.px.callCount(PX_ROUTES.completeOrder)).toBe(callsBefore);
       expect(replica.output()).not.toContain(password);
     });
   },

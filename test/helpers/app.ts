@@ -1,4 +1,4 @@
-import { assert, afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import { startApp, type RunningApp } from '../../src/process/start.js';
 import { loadConfig } from '../../src/process/config.js';
 import { DXP_FIXTURE_LINES } from '../../src/sandbox/dxp/fixtures.js';
@@ -11,6 +11,7 @@ import {
 import type { SandboxHandle } from '../../src/sandbox/sandbox-server.js';
 import { auditLogLines, describeFindings, type KnownSecret, type LogFinding } from './log-audit.js';
 import { createLogCapture } from './log-capture.js';
+import { usePerSuite } from './per-suite.js';
 import { sandboxEnv } from './sandbox-env.js';
 
 export interface TestStack {
@@ -27,11 +28,6 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-/**
- * The real subgraph over HTTP in front of the real sandboxes, all on
- * 127.0.0.1 free ports. The sandboxes are started here, not embedded, so a
- * test can count their calls and arm faults; `env` overrides configuration.
- */
 export interface SandboxOptions {
   dxpSlowLineDelayMs?: number;
   pxTokenTtlSeconds?: number;
@@ -39,6 +35,11 @@ export interface SandboxOptions {
   shared?: { dxp: SandboxHandle; px: PxSandboxHandle };
 }
 
+/**
+ * The real subgraph over HTTP in front of the real sandboxes, all on
+ * 127.0.0.1 free ports. The sandboxes are started here, not embedded, so a
+ * test can count their calls and arm faults; `env` overrides configuration.
+ */
 export async function startTestStack(
   env: Record<string, string> = {},
   sandboxOptions: SandboxOptions = {},
@@ -90,35 +91,7 @@ export function useTestStack(
   env: Record<string, string> = {},
   sandboxOptions: SandboxOptions = {},
 ): TestStack {
-  let started: TestStack | undefined;
-  beforeAll(async () => {
-    started = await startTestStack(env, sandboxOptions);
-  });
-  afterAll(() => started?.close());
-  const current = (): TestStack => {
-    assert(started, 'the test stack starts in beforeAll');
-    return started;
-  };
-  return {
-    get app() {
-      return current().app;
-    },
-    get dxp() {
-      return current().dxp;
-    },
-    get px() {
-      return current().px;
-    },
-    get logs() {
-      return current().logs;
-    },
-    get graphqlUrl() {
-      return current().graphqlUrl;
-    },
-    upstreamCalls: () => current().upstreamCalls(),
-    auditLogs: () => current().auditLogs(),
-    close: () => current().close(),
-  };
+  return usePerSuite('the test stack', () => startTestStack(env, sandboxOptions));
 }
 
 /** Every secret this stack's logs could leak: credentials, the tokens Px granted, the fixture lines. */
