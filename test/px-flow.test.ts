@@ -5,9 +5,7 @@ import { complete, disclose, lookUpOrder, sendRccBySms } from './helpers/order-f
 import {
   COMPLETE_ORDER,
   RCC_ACCEPTANCE,
-  RCC_DISCLOSURE,
   completeInput,
-  disclosureInput,
   newOrderKey,
 } from './helpers/px-operations.js';
 
@@ -122,7 +120,7 @@ describe('the Px ordering flow through GraphQL', () => {
     const slow = await startTestStack({ PX_TIMEOUT_MS: '300' });
     try {
       const order = newOrderKey();
-      await graphql(slow.graphqlUrl, RCC_DISCLOSURE, disclosureInput(order));
+      await disclose(slow, order);
       slow.px.injectFault(PX_ROUTES.completeOrder, { kind: 'hang' });
       const answer = await graphql<{ completeOrder: Outcome }>(
         slow.graphqlUrl,
