@@ -14,6 +14,7 @@ import {
  * outcome (and failing the test on a GraphQL error). `subgraph` is anything
  * serving /graphql: a test stack, a subgraph process.
  */
+
 export type OrderKey = ReturnType<typeof newOrderKey>;
 type Subgraph = { graphqlUrl: string };
 type Overrides = Record<string, unknown>;
