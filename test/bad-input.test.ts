@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, startTestStack, type GraphQLResponse, type TestStack } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { graphql, useTestStack, type GraphQLResponse } from './helpers/app.js';
 import {
   COMPLETE_ORDER,
   RCC_ACCEPTANCE,
@@ -89,16 +89,7 @@ const invalidEmail = fc.oneof(
 type RootData = Record<string, { __typename: string; field?: string } | null | undefined>;
 
 describe('bad input, generated', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(() => stack.close());
-
-  const upstreamCalls = () =>
-    [stack.dxp.calls(), stack.px.calls()]
-      .flatMap((calls) => Object.values(calls))
-      .reduce((sum, count) => sum + count, 0);
+  const stack = useTestStack();
 
   /** The answer is a 4xx or a typed error, never a 5xx or a masked internal error. */
   function expectNoServerError(response: GraphQLResponse<RootData>): void {
@@ -116,10 +107,10 @@ describe('bad input, generated', () => {
     variables: Record<string, unknown>,
     expected: { root: string; typename: string; field?: string } | 'request error',
   ): Promise<void> {
-    const before = upstreamCalls();
+    const before = stack.upstreamCalls();
     const response = await graphql<RootData>(stack.graphqlUrl, query, variables);
     expectNoServerError(response);
-    expect(upstreamCalls() - before).toBe(0);
+    expect(stack.upstreamCalls() - before).toBe(0);
     if (expected === 'request error') {
       // A 4xx, or a 200 whose only errors are the client's.
       if (response.status >= 400) return;
@@ -241,12 +232,12 @@ describe('bad input, generated', () => {
             fc.record({ businessId: anyJson, msisdn: notAString }),
           ),
           async (key) => {
-            const before = upstreamCalls();
+            const before = stack.upstreamCalls();
             const response = await graphql<RootData>(stack.graphqlUrl, ENTITIES, {
               representations: [{ __typename: 'MobileLine', ...key }],
             });
             expectNoServerError(response);
-            expect(upstreamCalls() - before).toBe(0);
+            expect(stack.upstreamCalls() - before).toBe(0);
             const codes = (response.body.errors ?? []).map((error) => error.extensions?.['code']);
             expect(codes.length).toBeGreaterThan(0);
           },
@@ -340,31 +331,25 @@ describe('bad input, generated', () => {
       );
     });
 
-    it('refuses an SMS destination that is not a mobile number, without a call', async () => {
-      await fc.assert(
-        fc.asyncProperty(invalidSmsDestination, async (destination) => {
-          await expectRefusedLocally(
-            SEND_RCC,
-            { input: { order: newOrderKey(), method: 'SMS', destination } },
-            { root: 'sendRcc', typename: 'InvalidFieldError', field: 'destination' },
-          );
-        }),
-        RUNS,
-      );
-    });
-
-    it('refuses an EMAIL destination that is not an email address, without a call', async () => {
-      await fc.assert(
-        fc.asyncProperty(invalidEmail, async (destination) => {
-          await expectRefusedLocally(
-            SEND_RCC,
-            { input: { order: newOrderKey(), method: 'EMAIL', destination } },
-            { root: 'sendRcc', typename: 'InvalidFieldError', field: 'destination' },
-          );
-        }),
-        RUNS,
-      );
-    });
+    const destinations: [method: string, address: string, invalid: fc.Arbitrary<string>][] = [
+      ['SMS', 'a mobile number', invalidSmsDestination],
+      ['EMAIL', 'an email address', invalidEmail],
+    ];
+    it.each(destinations)(
+      'refuses an %s destination that is not %s, without a call',
+      async (method, _address, invalid) => {
+        await fc.assert(
+          fc.asyncProperty(invalid, async (destination) => {
+            await expectRefusedLocally(
+              SEND_RCC,
+              { input: { order: newOrderKey(), method, destination } },
+              { root: 'sendRcc', typename: 'InvalidFieldError', field: 'destination' },
+            );
+          }),
+          RUNS,
+        );
+      },
+    );
 
     it('refuses more than one gift card, and an unaccepted RCC, without a call', async () => {
       await fc.assert(

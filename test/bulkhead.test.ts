@@ -1,29 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DXP_PRODUCT_ORDER_ROUTE } from '../src/sandbox/dxp/server.js';
 import { PX_ROUTES } from '../src/sandbox/px/server.js';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { useTestStack } from './helpers/app.js';
 import { queryLines } from './helpers/lines.js';
-import {
-  COMPLETE_ORDER,
-  RCC_DISCLOSURE,
-  completeInput,
-  disclosureInput,
-  newOrderKey,
-} from './helpers/px-operations.js';
+import { complete, disclose, type OrderKey } from './helpers/order-flow.js';
+import { newOrderKey } from './helpers/px-operations.js';
 
 /** Distinct msisdns the dxp-ux sandbox answers slowly (they end in 0999). */
 const SLOW_LINES = ['17870010999', '17870020999', '17870030999', '17870040999', '17870050999'];
 
 describe('the per-upstream bulkhead', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    // Two calls in flight and one waiting; the slow line holds its slot long enough to see it.
-    stack = await startTestStack(
-      { BULKHEAD_LIMIT: '2', BULKHEAD_QUEUE: '1', ADDONS_CACHE_TTL_S: '0', DXP_TIMEOUT_MS: '5000' },
-      { dxpSlowLineDelayMs: 400 },
-    );
-  });
-  afterAll(() => stack.close());
+  // Two calls in flight and one waiting; the slow line holds its slot long enough to see it.
+  const stack = useTestStack(
+    { BULKHEAD_LIMIT: '2', BULKHEAD_QUEUE: '1', ADDONS_CACHE_TTL_S: '0', DXP_TIMEOUT_MS: '5000' },
+    { dxpSlowLineDelayMs: 400 },
+  );
 
   it('refuses the calls beyond its slots and queue at once, unsent, and counts them', async () => {
     const before = stack.dxp.callCount(DXP_PRODUCT_ORDER_ROUTE);
@@ -48,31 +39,22 @@ describe('the per-upstream bulkhead', () => {
   it('refuses a completeOrder beyond its slots before it reaches Px, so trying again submits it once', async () => {
     const orders = [newOrderKey(), newOrderKey(), newOrderKey(), newOrderKey()];
     for (const order of orders) {
-      const retrieved = await graphql<{ rccDisclosure: { __typename: string } }>(
-        stack.graphqlUrl,
-        RCC_DISCLOSURE,
-        disclosureInput(order),
-      );
-      expect(retrieved.body.data?.rccDisclosure.__typename).toBe('RccDisclosure');
+      expect((await disclose(stack, order)).__typename).toBe('RccDisclosure');
     }
     const before = stack.px.callCount(PX_ROUTES.completeOrder);
     // Every submission is held long enough for all four to meet the two slots and one queue place.
     stack.px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 400 }, orders.length);
-    const complete = (order: ReturnType<typeof newOrderKey>) =>
-      graphql<{ completeOrder: { __typename: string } }>(
-        stack.graphqlUrl,
-        COMPLETE_ORDER,
-        completeInput(order),
-      ).then((response) => response.body.data?.completeOrder.__typename);
+    const completion = (order: OrderKey) =>
+      complete(stack, order).then((outcome) => outcome.__typename);
 
-    const outcomes = await Promise.all(orders.map(complete));
+    const outcomes = await Promise.all(orders.map(completion));
     expect(outcomes.filter((name) => name === 'OrderCompleted')).toHaveLength(3);
     expect(outcomes.filter((name) => name === 'UpstreamUnavailableError')).toHaveLength(1);
     expect(stack.px.callCount(PX_ROUTES.completeOrder) - before).toBe(3);
 
     // Never sent, so no 2130 on the retry: Px takes it now, once.
     const refused = orders[outcomes.indexOf('UpstreamUnavailableError')]!;
-    expect(await complete(refused)).toBe('OrderCompleted');
+    expect(await completion(refused)).toBe('OrderCompleted');
     expect(stack.px.callCount(PX_ROUTES.completeOrder) - before).toBe(4);
   });
 });

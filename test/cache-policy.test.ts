@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NO_STORE } from '../src/graphql/plugins/cache-policy.js';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { graphql, useTestStack } from './helpers/app.js';
 import { MOBILE_LINE, MOBILE_LINE_ENTITIES, MOBILE_LINES } from './helpers/lines.js';
 import { ORDER, SEND_RCC, newOrderKey } from './helpers/px-operations.js';
 
@@ -15,13 +15,7 @@ function cacheControl(response: { headers: Headers }): string | null {
 }
 
 describe('Cache-Control, ADDONS_CACHE_TTL_S=45', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '45' });
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack({ ADDONS_CACHE_TTL_S: '45' });
 
   const CACHEABLE = 'private, max-age=45';
 
@@ -165,13 +159,7 @@ describe('Cache-Control, ADDONS_CACHE_TTL_S=45', () => {
 });
 
 describe('Cache-Control, ADDONS_CACHE_TTL_S=0', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0' });
-  });
-  afterAll(async () => {
-    await stack.close();
-  });
+  const stack = useTestStack({ ADDONS_CACHE_TTL_S: '0' });
 
   it('answers no-store for line data too: the subgraph keeps nothing, so neither may a router', async () => {
     const line = await graphql(stack.graphqlUrl, MOBILE_LINE, SEED);

@@ -1,8 +1,8 @@
 import { createConnection, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LINGER_MS } from '../src/http/lingering-close.js';
-import { startTestStack, type TestStack } from './helpers/app.js';
+import { useTestStack, type TestStack } from './helpers/app.js';
 
 const SECRET = 'connections-router-secret-0001';
 const REQUEST_TIMEOUT_MS = 1_000;
@@ -68,11 +68,7 @@ const secret = { 'router-authorization': SECRET };
 
 // With the default request timeout: a refusal must not depend on how long the body takes on a busy machine.
 describe('connections the server refuses', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ ROUTER_SECRET: SECRET });
-  });
-  afterAll(() => stack.close());
+  const stack = useTestStack({ ROUTER_SECRET: SECRET });
 
   it('answers a 5 MB body written in one go with its 413, then closes the connection', async () => {
     const body = `{"query":"${'x'.repeat(5 * 1024 * 1024)}"}`;
@@ -117,14 +113,10 @@ describe('connections the server refuses', () => {
 });
 
 describe('connections the server cuts off or keeps', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({
-      ROUTER_SECRET: SECRET,
-      HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-    });
+  const stack = useTestStack({
+    ROUTER_SECRET: SECRET,
+    HTTP_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
   });
-  afterAll(() => stack.close());
 
   it('cuts off a body sent a byte at a time with 408, in seconds', async () => {
     const answer = await exchange(stack, (socket) => {

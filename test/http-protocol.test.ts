@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BODY_LIMIT_BYTES } from '../src/http/routes.js';
-import { startTestStack, type TestStack } from './helpers/app.js';
+import { useTestStack } from './helpers/app.js';
 
 const LINE_QUERY = '{ mobileLine(businessId: "PR", msisdn: "16654555678") { __typename } }';
 const SEND_MUTATION =
@@ -13,22 +13,15 @@ const SEND_MUTATION =
  * upstream call.
  */
 describe('GraphQL over HTTP: what the server refuses', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(() => stack.close());
-
-  const upstreamCalls = () =>
-    Object.values({ ...stack.dxp.calls(), ...stack.px.calls() }).reduce((a, b) => a + b, 0);
+  const stack = useTestStack();
 
   async function post(body: string | Buffer, headers: Record<string, string>) {
-    const before = upstreamCalls();
+    const before = stack.upstreamCalls();
     // A Uint8Array, not the Buffer: a BodyInit under the DOM typings some dev dependencies pull in too.
     const sent = typeof body === 'string' ? body : new Uint8Array(body);
     const response = await fetch(stack.graphqlUrl, { method: 'POST', headers, body: sent });
     const text = await response.text();
-    expect(upstreamCalls() - before).toBe(0);
+    expect(stack.upstreamCalls() - before).toBe(0);
     return { status: response.status, text, headers: response.headers };
   }
 
@@ -95,13 +88,13 @@ describe('GraphQL over HTTP: what the server refuses', () => {
   });
 
   it('answers a mutation sent by GET with 405, naming POST as allowed', async () => {
-    const before = upstreamCalls();
+    const before = stack.upstreamCalls();
     const response = await fetch(`${stack.graphqlUrl}?query=${encodeURIComponent(SEND_MUTATION)}`, {
       headers: { 'apollo-require-preflight': 'true' },
     });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('POST');
-    expect(upstreamCalls() - before).toBe(0);
+    expect(stack.upstreamCalls() - before).toBe(0);
   });
 
   it('refuses a GET query without a CSRF-preventing header with 400, and serves it with one', async () => {

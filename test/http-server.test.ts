@@ -1,7 +1,7 @@
 import { request as httpRequest, Agent } from 'node:http';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { startTestStack, useTestStack } from './helpers/app.js';
 
 const ALLOWED = 'https://shop.example';
 const TYPENAME = JSON.stringify({ query: '{ __typename }' });
@@ -12,11 +12,7 @@ const TYPENAME = JSON.stringify({ query: '{ __typename }' });
  * stops.
  */
 describe('the HTTP server', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ CORS_ORIGINS: ALLOWED });
-  });
-  afterAll(() => stack.close());
+  const stack = useTestStack({ CORS_ORIGINS: ALLOWED });
 
   it('allows a configured origin on a request and a preflight, without credentials', async () => {
     const answer = await fetch(stack.graphqlUrl, {

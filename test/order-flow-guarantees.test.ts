@@ -1,16 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PX_ROUTES } from '../src/sandbox/px/server.js';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { startTestStack, useTestStack, type Outcome, type TestStack } from './helpers/app.js';
 import {
-  COMPLETE_ORDER,
-  ORDER,
-  RCC_DISCLOSURE,
-  SEND_RCC,
-  completeInput,
-  disclosureInput,
-  newOrderKey,
-} from './helpers/px-operations.js';
+  complete,
+  disclose,
+  lookUpOrder,
+  placeOrder,
+  sendRccBySms,
+  type OrderKey,
+} from './helpers/order-flow.js';
+import { newOrderKey } from './helpers/px-operations.js';
 import { REDIS_AVAILABLE, useRedisServer } from './helpers/redis-server.js';
 import { startRecordingProxy, type RecordingProxy } from './helpers/recording-proxy.js';
 
@@ -19,29 +19,8 @@ import { startRecordingProxy, type RecordingProxy } from './helpers/recording-pr
  * sandbox: partners kept apart, replays that mean it, answers that can always
  * be served, and Px's words kept out of answers.
  */
-type Key = ReturnType<typeof newOrderKey>;
-type Data = Record<string, Record<string, unknown> | null>;
-
-async function run(stack: TestStack, query: string, variables: Record<string, unknown>) {
-  const response = await graphql<Data>(stack.graphqlUrl, query, variables);
-  expect(response.body.errors).toBeUndefined();
-  return Object.values(response.body.data!)[0]!;
-}
-
-const lookUp = (stack: TestStack, key: Pick<Key, 'partnerId' | 'partnerOrderId'>) =>
-  run(stack, ORDER, { partnerId: key.partnerId, partnerOrderId: key.partnerOrderId });
-
-async function placeOrder(stack: TestStack, key: Key, overrides: Record<string, unknown> = {}) {
-  await run(stack, RCC_DISCLOSURE, disclosureInput(key));
-  return run(stack, COMPLETE_ORDER, completeInput(key, overrides));
-}
-
 describe('the order flow over HTTP: partners, replays, servable answers', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ JOURNAL_RETENTION_H: '0.0005' });
-  });
-  afterAll(() => stack.close());
+  const stack = useTestStack({ JOURNAL_RETENTION_H: '0.0005' });
 
   it('lets two partners complete independent orders under one partnerOrderId, each reading only its own', async () => {
     const first = newOrderKey();
@@ -56,20 +35,16 @@ describe('the order flow over HTTP: partners, replays, servable answers', () => 
       (answer['order'] as { orderNumber: string }).orderNumber;
     expect(numberOf(placedFirst)).not.toBe(numberOf(placedSecond));
 
-    expect(await lookUp(stack, first)).toMatchObject({
+    expect(await lookUpOrder(stack, first)).toMatchObject({
       partnerId: 'P-1001',
       orderNumber: numberOf(placedFirst),
     });
-    expect(await lookUp(stack, second)).toMatchObject({
+    expect(await lookUpOrder(stack, second)).toMatchObject({
       partnerId: 'P-1002',
       orderNumber: numberOf(placedSecond),
     });
     // P-1002 sending P-1001's whole key gets no order of P-1001's.
-    const intruder = await run(
-      stack,
-      COMPLETE_ORDER,
-      completeInput({ ...first, partnerId: 'P-1002' }),
-    );
+    const intruder = await complete(stack, { ...first, partnerId: 'P-1002' });
     expect(intruder).toMatchObject({ __typename: 'TransactionMismatchError' });
     expect(JSON.stringify(intruder)).not.toContain(numberOf(placedFirst));
   });
@@ -78,50 +53,50 @@ describe('the order flow over HTTP: partners, replays, servable answers', () => 
     const key = newOrderKey();
     const placed = await placeOrder(stack, key);
     const before = stack.px.callCount(PX_ROUTES.completeOrder);
-    const differing = await run(stack, COMPLETE_ORDER, completeInput(key, { salesCode: 'SC200' }));
+    const differing = await complete(stack, key, { salesCode: 'SC200' });
     expect(differing).toMatchObject({
       __typename: 'OrderAlreadySubmittedError',
       upstreamCode: '2130',
       earlierOrder: { orderNumber: (placed['order'] as { orderNumber: string }).orderNumber },
     });
-    const identical = await run(stack, COMPLETE_ORDER, completeInput(key));
+    const identical = await complete(stack, key);
     expect(identical).toMatchObject({ __typename: 'OrderCompleted', replayed: true });
     expect(stack.px.callCount(PX_ROUTES.completeOrder) - before).toBe(0);
   });
 
   it('answers and journals a Px time with an offset in UTC, so every later read serves it', async () => {
     const key = newOrderKey();
-    await run(stack, RCC_DISCLOSURE, disclosureInput(key));
+    await disclose(stack, key);
     stack.px.injectFault(PX_ROUTES.completeOrder, {
       kind: 'status',
       status: 200,
       body: pxOrder(key, { submittedAt: '2026-01-01T10:00:00+05:00' }),
     });
-    const placed = await run(stack, COMPLETE_ORDER, completeInput(key));
+    const placed = await complete(stack, key);
     expect(placed).toMatchObject({
       __typename: 'OrderCompleted',
       order: { submittedAt: '2026-01-01T05:00:00.000Z' },
     });
-    expect(await run(stack, COMPLETE_ORDER, completeInput(key))).toMatchObject({
+    expect(await complete(stack, key)).toMatchObject({
       __typename: 'OrderCompleted',
       replayed: true,
     });
-    expect(await lookUp(stack, key)).toMatchObject({ orderNumber: 'PX-OFFSET' });
+    expect(await lookUpOrder(stack, key)).toMatchObject({ orderNumber: 'PX-OFFSET' });
   });
 
   it('answers a Px success the API cannot carry as UpstreamUnavailableError and journals nothing', async () => {
     const key = newOrderKey();
-    await run(stack, RCC_DISCLOSURE, disclosureInput(key));
+    await disclose(stack, key);
     const huge = pxOrder(key, {});
     huge.items[0]!.quantity = 1e12;
     stack.px.injectFault(PX_ROUTES.completeOrder, { kind: 'status', status: 200, body: huge });
-    expect(await run(stack, COMPLETE_ORDER, completeInput(key))).toMatchObject({
+    expect(await complete(stack, key)).toMatchObject({
       __typename: 'UpstreamUnavailableError',
       upstream: 'PX',
     });
-    expect(await lookUp(stack, key)).toBeNull();
+    expect(await lookUpOrder(stack, key)).toBeNull();
     // Nothing was journaled as done: the next call goes to Px, which takes the order.
-    expect(await run(stack, COMPLETE_ORDER, completeInput(key))).toMatchObject({
+    expect(await complete(stack, key)).toMatchObject({
       __typename: 'OrderCompleted',
       replayed: false,
     });
@@ -129,7 +104,7 @@ describe('the order flow over HTTP: partners, replays, servable answers', () => 
 
   it("never passes Px's message text on, whatever it holds", async () => {
     const key = newOrderKey();
-    await run(stack, RCC_DISCLOSURE, disclosureInput(key));
+    await disclose(stack, key);
     const secrets = [
       'https://idp.internal.example/oauth?client_secret=hunter2-secret',
       'Bearer eyJhbGciOiJSUzI1NiJ9.leak.sig',
@@ -141,7 +116,7 @@ describe('the order flow over HTTP: partners, replays, servable answers', () => 
       status: 410,
       body: { code: '1099', message: `Declined: ${secrets.join(' ')}; TxID ${key.transactionId}` },
     });
-    const declined = await run(stack, COMPLETE_ORDER, completeInput(key));
+    const declined = await complete(stack, key);
     expect(declined).toMatchObject({
       __typename: 'PaymentDeclinedError',
       message: `Invalid credit card information: the payment system declined the card; please correct and resend; TxID ${key.transactionId}`,
@@ -150,7 +125,7 @@ describe('the order flow over HTTP: partners, replays, servable answers', () => 
   });
 
   it('says plainly that the disclosure comes first when completing a transaction Px never saw', async () => {
-    const answer = await run(stack, COMPLETE_ORDER, completeInput(newOrderKey()));
+    const answer = await complete(stack, newOrderKey());
     expect(answer).toMatchObject({
       __typename: 'InvalidFieldError',
       field: 'order.transactionId',
@@ -162,13 +137,13 @@ describe('the order flow over HTTP: partners, replays, servable answers', () => 
   it('forgets an order after JOURNAL_RETENTION_H', async () => {
     const key = newOrderKey();
     await placeOrder(stack, key);
-    expect(await lookUp(stack, key)).not.toBeNull();
+    expect(await lookUpOrder(stack, key)).not.toBeNull();
     await sleep(2_000); // 0.0005 h is 1.8 s
-    expect(await lookUp(stack, key)).toBeNull();
+    expect(await lookUpOrder(stack, key)).toBeNull();
   });
 });
 
-function pxOrder(key: Key, overrides: { submittedAt?: string }) {
+function pxOrder(key: OrderKey, overrides: { submittedAt?: string }) {
   return {
     transactionId: key.transactionId,
     partnerOrderId: key.partnerOrderId,
@@ -194,16 +169,13 @@ describe('duplicate completions across a slow submission', () => {
   async function fireDuplicates(replicas: TestStack[], proxy: RecordingProxy) {
     const [first] = replicas;
     const key = newOrderKey();
-    await run(first!, RCC_DISCLOSURE, disclosureInput(key));
-    await run(first!, SEND_RCC, {
-      input: { order: key, method: 'SMS', destination: '17875550123' },
-    });
+    await disclose(first!, key);
+    await sendRccBySms(first!, key);
     first!.px.injectFault(PX_ROUTES.getRccAcceptance, { kind: 'hang' }, 2);
     first!.px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: PX_TIMEOUT_MS - 200 });
-    const input = completeInput(key, { acceptanceMethod: 'SMS' });
-    const answers: Promise<Record<string, unknown>>[] = [];
+    const answers: Promise<Outcome>[] = [];
     for (let index = 0; index < 10; index++) {
-      answers.push(run(replicas[index % replicas.length]!, COMPLETE_ORDER, input));
+      answers.push(complete(replicas[index % replicas.length]!, key, { acceptanceMethod: 'SMS' }));
       await sleep(500);
     }
     const settled = await Promise.all(answers);
@@ -217,7 +189,7 @@ describe('duplicate completions across a slow submission', () => {
   it('on one process: one submission, never two in flight', async () => {
     const first = await startTestStack();
     const proxy = await startRecordingProxy(first.px.url);
-    const stack = await startTestStack(env(proxy), { shared: { dxp: first.dxp, px: first.px } });
+    const stack = await startTestStack(env(proxy), { shared: first });
     try {
       await fireDuplicates([stack], proxy);
     } finally {
@@ -232,7 +204,7 @@ describe('duplicate completions across a slow submission', () => {
     it('one submission, never two in flight', async () => {
       const owner = await startTestStack();
       const proxy = await startRecordingProxy(owner.px.url);
-      const shared = { shared: { dxp: owner.dxp, px: owner.px } };
+      const shared = { shared: owner };
       const withRedis = { ...env(proxy), REDIS_URL: redis.url() };
       const replicas = [
         await startTestStack(withRedis, shared),

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/process/config.js';
 import type { OrderJournal } from '../src/store/journal.js';
-import { graphql, startTestStack, type GraphQLResponse, type TestStack } from './helpers/app.js';
+import { graphql, useTestStack, type GraphQLResponse } from './helpers/app.js';
 import { MOBILE_LINE, MOBILE_LINE_ENTITIES, dxpCallsDuring } from './helpers/lines.js';
+import type { OrderKey } from './helpers/order-flow.js';
 import {
   COMPLETE_ORDER,
   ORDER,
@@ -25,8 +26,6 @@ const ENTITIES = `query($r: [_Any!]!) {
     ... on RccDisclosure { text }
   }
 }`;
-
-type OrderKey = ReturnType<typeof newOrderKey>;
 
 /** Every order-flow operation a router can send, for the order `key`. */
 function orderFlowOperations(key: OrderKey): [string, string, Record<string, unknown>][] {
@@ -55,7 +54,7 @@ function expectRefused(response: GraphQLResponse, code: 'UNAUTHENTICATED' | 'FOR
 }
 
 describe('PARTNER_HEADER: an order-flow request acts only for the partner the router names', () => {
-  let stack: TestStack;
+  const stack = useTestStack({ PARTNER_HEADER: 'X-Partner-Id' });
   let journalReads = 0;
   const asOwn = { [PARTNER_HEADER]: OWN };
 
@@ -69,8 +68,7 @@ describe('PARTNER_HEADER: an order-flow request acts only for the partner the ro
     return { result, pxCalls, journalReads: journalReads - readsBefore };
   }
 
-  beforeAll(async () => {
-    stack = await startTestStack({ PARTNER_HEADER: 'X-Partner-Id' });
+  beforeAll(() => {
     const journal = stack.app.journal as unknown as Record<string, (...args: unknown[]) => unknown>;
     for (const method of [
       'disclosure',
@@ -86,7 +84,6 @@ describe('PARTNER_HEADER: an order-flow request acts only for the partner the ro
       };
     }
   });
-  afterAll(() => stack.close());
 
   it('runs the whole flow for the partner the header names, entities included', async () => {
     const key = newOrderKey();

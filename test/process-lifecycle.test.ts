@@ -1,22 +1,11 @@
 import { createConnection, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDxpSandbox } from '../src/sandbox/dxp/server.js';
-import { PX_ROUTES, startPxSandbox, type PxSandboxHandle } from '../src/sandbox/px/server.js';
-import type { SandboxHandle } from '../src/sandbox/sandbox-server.js';
-import { graphql } from './helpers/app.js';
-import {
-  COMPLETE_ORDER,
-  RCC_DISCLOSURE,
-  completeInput,
-  disclosureInput,
-  newOrderKey,
-} from './helpers/px-operations.js';
+import { describe, expect, it } from 'vitest';
+import { PX_ROUTES } from '../src/sandbox/px/server.js';
+import { graphql, type Outcome } from './helpers/app.js';
+import { disclose } from './helpers/order-flow.js';
+import { COMPLETE_ORDER, completeInput, newOrderKey } from './helpers/px-operations.js';
 import { runSubgraphProcessToExit, startSubgraphProcess } from './helpers/subgraph-process.js';
-import { sandboxEnv } from './helpers/sandbox-env.js';
-
-interface Data {
-  [field: string]: Record<string, unknown> & { __typename: string };
-}
+import { useSandboxes } from './helpers/sandbox-env.js';
 
 /** Whether anything accepts a TCP connection at `url`'s host and port. */
 function acceptsConnections(url: string): Promise<boolean> {
@@ -33,30 +22,22 @@ function acceptsConnections(url: string): Promise<boolean> {
 
 // Each test spawns the real entry point through tsx: slow on a busy machine.
 describe('the subgraph process', { timeout: 60_000 }, () => {
-  let dxp: SandboxHandle;
-  let px: PxSandboxHandle;
-  beforeAll(async () => {
-    [dxp, px] = await Promise.all([startDxpSandbox(), startPxSandbox()]);
-  });
-  afterAll(async () => {
-    await Promise.all([dxp.close(), px.close()]);
-  });
+  const sandboxes = useSandboxes();
 
   it('on SIGTERM refuses new connections, finishes an in-flight completeOrder, and exits 0', async () => {
-    const subgraph = await startSubgraphProcess(sandboxEnv(dxp, px));
+    const subgraph = await startSubgraphProcess(sandboxes.env());
     try {
       const order = newOrderKey();
-      const disclosure = await graphql<Data>(
-        subgraph.graphqlUrl,
-        RCC_DISCLOSURE,
-        disclosureInput(order),
-      );
-      expect(disclosure.body.data?.['rccDisclosure']?.__typename).toBe('RccDisclosure');
+      expect((await disclose(subgraph, order)).__typename).toBe('RccDisclosure');
 
       // Px takes the order, then takes its time to say so.
-      px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 3_000 });
-      const completing = graphql<Data>(subgraph.graphqlUrl, COMPLETE_ORDER, completeInput(order));
-      await waitUntil(() => px.callCount(PX_ROUTES.completeOrder) === 1);
+      sandboxes.px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 3_000 });
+      const completing = graphql<{ completeOrder: Outcome }>(
+        subgraph.graphqlUrl,
+        COMPLETE_ORDER,
+        completeInput(order),
+      );
+      await waitUntil(() => sandboxes.px.callCount(PX_ROUTES.completeOrder) === 1);
 
       subgraph.signal('SIGTERM');
       await subgraph.waitForLog((record) => String(record['msg']).startsWith('shutting down'));
@@ -65,12 +46,12 @@ describe('the subgraph process', { timeout: 60_000 }, () => {
 
       const completed = await completing;
       expect(completed.status).toBe(200);
-      expect(completed.body.data?.['completeOrder']).toMatchObject({
+      expect(completed.body.data?.completeOrder).toMatchObject({
         __typename: 'OrderCompleted',
         replayed: false,
       });
       expect(await subgraph.exited).toEqual({ code: 0, signal: null });
-      expect(px.submittedOrders()).toBeGreaterThanOrEqual(1);
+      expect(sandboxes.px.submittedOrders()).toBeGreaterThanOrEqual(1);
       expect(await acceptsConnections(subgraph.url)).toBe(false);
       expect(subgraph.records().map((record) => record['msg'])).toContain('stopped');
     } finally {
@@ -81,7 +62,7 @@ describe('the subgraph process', { timeout: 60_000 }, () => {
   it('exits within its grace period when a request never finishes, saying so', async () => {
     // The grace period is REQUEST_DEADLINE_MS and a small margin.
     const subgraph = await startSubgraphProcess({
-      ...sandboxEnv(dxp, px),
+      ...sandboxes.env(),
       REQUEST_DEADLINE_MS: '500',
     });
     const stalled = await holdRequestOpen(subgraph.url);
@@ -98,7 +79,7 @@ describe('the subgraph process', { timeout: 60_000 }, () => {
   });
 
   it('exits at once on a second signal while it waits for in-flight requests', async () => {
-    const subgraph = await startSubgraphProcess(sandboxEnv(dxp, px));
+    const subgraph = await startSubgraphProcess(sandboxes.env());
     const stalled = await holdRequestOpen(subgraph.url);
     try {
       subgraph.signal('SIGTERM');
@@ -148,8 +129,8 @@ describe('the subgraph process', { timeout: 60_000 }, () => {
   );
 
   it('stops start-up on a port already in use with one line and a non-zero exit', async () => {
-    const taken = new URL(dxp.url).port;
-    const result = await runSubgraphProcessToExit({ ...sandboxEnv(dxp, px), PORT: taken });
+    const taken = new URL(sandboxes.dxp.url).port;
+    const result = await runSubgraphProcessToExit({ ...sandboxes.env(), PORT: taken });
     expect(result.code).toBe(1);
     const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
     expect(lines).toEqual([expect.stringMatching(/^Start-up failed: .*EADDRINUSE/)]);
@@ -166,7 +147,7 @@ describe('the subgraph process', { timeout: 60_000 }, () => {
         expect(messages).toContain('DXP_BASE_URL not set: started the embedded dxp-ux sandbox');
         expect(messages).toContain('PX_BASE_URL not set: started the embedded Px sandbox');
 
-        const response = await graphql<Data>(
+        const response = await graphql<{ mobileLine: Outcome }>(
           subgraph.graphqlUrl,
           `
             query SeedLine {
@@ -188,7 +169,7 @@ describe('the subgraph process', { timeout: 60_000 }, () => {
           `,
         );
         expect(response.body.errors).toBeUndefined();
-        expect(response.body.data?.['mobileLine']).toEqual({
+        expect(response.body.data?.mobileLine).toEqual({
           __typename: 'MobileLine',
           planType: 'POSTPAID',
           plan: { id: 'PR_B2C_ULT_Extra_MB_Line' },

@@ -4,7 +4,7 @@ import { DXP_PRODUCT_ORDER_PATH } from '../src/sandbox/dxp/server.js';
 import { PX_ROUTES } from '../src/sandbox/px/server.js';
 import { graphql, startTestStack, type GraphQLResponse, type TestStack } from './helpers/app.js';
 import { ORDER } from './helpers/px-operations.js';
-import { startSandboxes, type Sandboxes } from './helpers/sandbox-env.js';
+import { useSandboxes } from './helpers/sandbox-env.js';
 import { runSubgraphProcessToExit, startSubgraphProcess } from './helpers/subgraph-process.js';
 
 /** Limits set to numbers no message would carry by chance. */
@@ -29,6 +29,15 @@ function expectNoStackTrace(response: GraphQLResponse) {
   expect(text).not.toMatch(/\bat .+\.(?:ts|js):\d+/);
   expect(text).not.toMatch(/node_modules|src\//);
 }
+
+/** The order query for an order nobody placed, sent under `correlationId`. */
+const lookUpUnder = (stack: TestStack, correlationId: string, partnerOrderId: string) =>
+  graphql(
+    stack.graphqlUrl,
+    ORDER,
+    { partnerId: 'P-1001', partnerOrderId },
+    { 'x-correlation-id': correlationId },
+  );
 
 describe('production mode (NODE_ENV=production) over HTTP', () => {
   let production: TestStack;
@@ -126,12 +135,7 @@ describe('production mode (NODE_ENV=production) over HTTP', () => {
     const broken = vi.spyOn(journal, 'orders').mockRejectedValue(new TypeError(secret));
     try {
       const correlationId = 'production-mode-masking-1';
-      const response = await graphql(
-        production.graphqlUrl,
-        ORDER,
-        { partnerId: 'P-1001', partnerOrderId: 'PO-masking-1' },
-        { 'x-correlation-id': correlationId },
-      );
+      const response = await lookUpUnder(production, correlationId, 'PO-masking-1');
 
       expect(response.status).toBe(200);
       expect(response.body.errors?.length).toBeGreaterThan(0);
@@ -163,12 +167,7 @@ describe('production mode (NODE_ENV=production) over HTTP', () => {
     });
     try {
       const correlationId = 'production-mode-store-down-1';
-      const response = await graphql(
-        storeDown.graphqlUrl,
-        ORDER,
-        { partnerId: 'P-1001', partnerOrderId: 'PO-store-down-1' },
-        { 'x-correlation-id': correlationId },
-      );
+      const response = await lookUpUnder(storeDown, correlationId, 'PO-store-down-1');
 
       expect(response.status).toBe(200);
       expect(response.body.errors).toEqual([
@@ -242,11 +241,7 @@ describe(
   () => {
     const SECRET = 'production-start-up-secret';
     const SEED_LINE = `{ mobileLine(businessId: "PR", msisdn: "16654555678") { __typename } }`;
-    let sandboxes: Sandboxes;
-    beforeAll(async () => {
-      sandboxes = await startSandboxes();
-    });
-    afterAll(() => sandboxes.close());
+    const sandboxes = useSandboxes();
 
     /** The configured upstreams, or one of them left out. */
     const upstreams = (without?: 'DXP' | 'PX') =>

@@ -1,15 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PX_ROUTES } from '../src/sandbox/px/server.js';
 import { paymentUnavailable, pxError, type PxErrorCode } from '../src/upstreams/px/errors.js';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { useTestStack, type Outcome } from './helpers/app.js';
 import {
-  COMPLETE_ORDER,
-  RCC_DISCLOSURE,
-  SEND_RCC,
-  completeInput,
-  disclosureInput,
-  newOrderKey,
-} from './helpers/px-operations.js';
+  complete,
+  disclose,
+  placeOrder,
+  sendRccBySms,
+  type OrderKey,
+} from './helpers/order-flow.js';
+import { newOrderKey } from './helpers/px-operations.js';
 
 /**
  * One row per line of the seed's error table (Get RCC, then Complete), through
@@ -17,7 +17,6 @@ import {
  * the same Px with its own (empty) journal: what the first one could answer
  * locally, the second must learn from Px, so both paths are covered.
  */
-type Key = ReturnType<typeof newOrderKey>;
 
 function ourMessage(outcome: Outcome, transactionId: string | null): string {
   const context = {
@@ -27,44 +26,25 @@ function ourMessage(outcome: Outcome, transactionId: string | null): string {
   const code = outcome['upstreamCode'] as PxErrorCode | null;
   return (code === null ? paymentUnavailable(context) : pxError(code, context)).result.message;
 }
-type Outcome = Record<string, unknown> & { __typename: string };
 
 interface Row {
   api: 'Get RCC' | 'Complete';
   reason: string;
-  act: (key: Key) => Promise<Outcome>;
+  act: (key: OrderKey) => Promise<Outcome>;
   expected: Record<string, unknown>;
   /** Px calls on the route under test: 0 when the subgraph answers before calling. */
   pxCalls?: number;
 }
 
 describe('the seed error table through GraphQL', () => {
-  let primary: TestStack;
-  let replica: TestStack;
-  beforeAll(async () => {
-    primary = await startTestStack();
-    replica = await startTestStack({}, { shared: { dxp: primary.dxp, px: primary.px } });
-  });
-  afterAll(async () => {
-    await replica.close();
-    await primary.close();
-  });
+  const primary = useTestStack();
+  // Closed first: hooks after the tests run in reverse order.
+  const replica = useTestStack({}, { shared: primary });
 
-  const call = async (stack: TestStack, query: string, variables: Record<string, unknown>) => {
-    const response = await graphql<Record<string, Outcome>>(stack.graphqlUrl, query, variables);
-    expect(response.body.errors).toBeUndefined();
-    return Object.values(response.body.data!)[0]!;
-  };
-  const disclose = (stack: TestStack, key: Key, overrides: Record<string, unknown> = {}) =>
-    call(stack, RCC_DISCLOSURE, disclosureInput(key, overrides));
-  const complete = (stack: TestStack, key: Key, overrides: Record<string, unknown> = {}) =>
-    call(stack, COMPLETE_ORDER, completeInput(key, overrides));
   const preparedThenComplete =
-    (overrides: Record<string, unknown>, retrieve: Record<string, unknown> = {}) =>
-    async (key: Key) => {
-      await disclose(primary, key, retrieve);
-      return complete(primary, key, overrides);
-    };
+    (completion: Record<string, unknown>, disclosure: Record<string, unknown> = {}) =>
+    (key: OrderKey) =>
+      placeOrder(primary, key, { disclosure, completion });
 
   const rows: Row[] = [
     {
@@ -104,10 +84,7 @@ describe('the seed error table through GraphQL', () => {
     {
       api: 'Get RCC',
       reason: 'transaction id (2070), unknown to Px',
-      act: (key) =>
-        call(primary, SEND_RCC, {
-          input: { order: key, method: 'SMS', destination: '17875550123' },
-        }),
+      act: (key) => sendRccBySms(primary, key),
       expected: {
         __typename: 'InvalidFieldError',
         upstreamCode: '2070',

@@ -1,39 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PX_ROUTES } from '../src/sandbox/px/server.js';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { answerOf, graphql, startTestStack, useTestStack, type Outcome } from './helpers/app.js';
+import { complete, disclose, lookUpOrder, sendRccBySms } from './helpers/order-flow.js';
 import {
   COMPLETE_ORDER,
-  ORDER,
   RCC_ACCEPTANCE,
-  RCC_DISCLOSURE,
-  SEND_RCC,
   completeInput,
-  disclosureInput,
   newOrderKey,
 } from './helpers/px-operations.js';
 
-interface Data {
-  [field: string]: Record<string, unknown> & { __typename: string };
-}
-
 describe('the Px ordering flow through GraphQL', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(() => stack.close());
-
-  const run = async (query: string, variables: Record<string, unknown>) => {
-    const response = await graphql<Data>(stack.graphqlUrl, query, variables);
-    expect(response.body.errors).toBeUndefined();
-    return response.body.data!;
-  };
+  const stack = useTestStack();
 
   it('goes from disclosure to SMS send, acceptance, completion and the order lookup', async () => {
     const order = newOrderKey();
-    const disclosure = (
-      await run(RCC_DISCLOSURE, disclosureInput(order, { addressDetailId: 'ADDR-1' }))
-    ).rccDisclosure!;
+    const disclosure = await disclose(stack, order, { addressDetailId: 'ADDR-1' });
     expect(disclosure.__typename).toBe('RccDisclosure');
     expect(disclosure['text']).toContain('Monthly charges');
     expect(disclosure['text']).toContain(
@@ -50,25 +31,18 @@ describe('the Px ordering flow through GraphQL', () => {
     });
     expect(disclosure['acceptance']).toBeNull();
 
-    const sent = (
-      await run(SEND_RCC, { input: { order, method: 'SMS', destination: '17875550123' } })
-    ).sendRcc!;
+    const sent = await sendRccBySms(stack, order, '17875550123');
     expect(sent).toMatchObject({ __typename: 'RccSent', method: 'SMS', destination: '***0123' });
 
-    const acceptance = (await run(RCC_ACCEPTANCE, { order })).rccAcceptance!;
+    const acceptance = await answerOf(stack, RCC_ACCEPTANCE, { order });
     expect(acceptance).toMatchObject({ __typename: 'RccAcceptanceStatus', accepted: true });
     expect(acceptance['acceptance']).toMatchObject({ method: 'SMS' });
 
-    const completed = (
-      await run(
-        COMPLETE_ORDER,
-        completeInput(order, {
-          addressDetailId: 'ADDR-1',
-          acceptanceMethod: 'SMS',
-          paymentToken: 'tok_visa',
-        }),
-      )
-    ).completeOrder!;
+    const completed = await complete(stack, order, {
+      addressDetailId: 'ADDR-1',
+      acceptanceMethod: 'SMS',
+      paymentToken: 'tok_visa',
+    });
     expect(completed).toMatchObject({ __typename: 'OrderCompleted', replayed: false });
     const placed = completed['order'] as Record<string, unknown>;
     expect(placed).toMatchObject({
@@ -80,9 +54,7 @@ describe('the Px ordering flow through GraphQL', () => {
     });
     expect(placed['orderNumber']).toMatch(/^PX\d{8}$/);
 
-    const looked = (
-      await run(ORDER, { partnerId: order.partnerId, partnerOrderId: order.partnerOrderId })
-    ).order!;
+    const looked = (await lookUpOrder(stack, order))!;
     expect(looked).toMatchObject({
       orderNumber: placed['orderNumber'],
       rccAcceptance: { method: 'SMS' },
@@ -92,9 +64,9 @@ describe('the Px ordering flow through GraphQL', () => {
 
   it('records a verbal acceptance at the time of completeOrder', async () => {
     const order = newOrderKey();
-    await run(RCC_DISCLOSURE, disclosureInput(order));
+    await disclose(stack, order);
     const before = Date.now();
-    const completed = (await run(COMPLETE_ORDER, completeInput(order))).completeOrder!;
+    const completed = await complete(stack, order);
     const acceptedAt = Date.parse(
       ((completed['order'] as Record<string, unknown>)['rccAcceptance'] as { acceptedAt: string })
         .acceptedAt,
@@ -105,10 +77,10 @@ describe('the Px ordering flow through GraphQL', () => {
 
   it('answers a retry of a completed order from the journal, without a second Px submission', async () => {
     const order = newOrderKey();
-    await run(RCC_DISCLOSURE, disclosureInput(order));
+    await disclose(stack, order);
     const submissions = stack.px.callCount(PX_ROUTES.completeOrder);
-    const first = (await run(COMPLETE_ORDER, completeInput(order))).completeOrder!;
-    const again = (await run(COMPLETE_ORDER, completeInput(order))).completeOrder!;
+    const first = await complete(stack, order);
+    const again = await complete(stack, order);
     expect(first['replayed']).toBe(false);
     expect(again['replayed']).toBe(true);
     expect(again['order']).toEqual(first['order']);
@@ -117,12 +89,9 @@ describe('the Px ordering flow through GraphQL', () => {
 
   it('submits ten concurrent duplicates once and answers all of them with the same order', async () => {
     const order = newOrderKey();
-    await run(RCC_DISCLOSURE, disclosureInput(order));
+    await disclose(stack, order);
     const submissions = stack.px.callCount(PX_ROUTES.completeOrder);
-    const answers = await Promise.all(
-      Array.from({ length: 10 }, () => run(COMPLETE_ORDER, completeInput(order))),
-    );
-    const outcomes = answers.map((data) => data.completeOrder!);
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => complete(stack, order)));
     expect(stack.px.callCount(PX_ROUTES.completeOrder) - submissions).toBe(1);
     expect(outcomes.every((outcome) => outcome.__typename === 'OrderCompleted')).toBe(true);
     expect(outcomes.filter((outcome) => outcome['replayed'] === false)).toHaveLength(1);
@@ -134,20 +103,16 @@ describe('the Px ordering flow through GraphQL', () => {
 
   it('calls Px again after a typed error, so the agent can fix the input', async () => {
     const order = newOrderKey();
-    await run(RCC_DISCLOSURE, disclosureInput(order, { addressDetailId: 'ADDR-1' }));
-    const declined = (
-      await run(
-        COMPLETE_ORDER,
-        completeInput(order, { addressDetailId: 'ADDR-1', paymentToken: 'tok_declined' }),
-      )
-    ).completeOrder!;
+    await disclose(stack, order, { addressDetailId: 'ADDR-1' });
+    const declined = await complete(stack, order, {
+      addressDetailId: 'ADDR-1',
+      paymentToken: 'tok_declined',
+    });
     expect(declined.__typename).toBe('PaymentDeclinedError');
-    const fixed = (
-      await run(
-        COMPLETE_ORDER,
-        completeInput(order, { addressDetailId: 'ADDR-1', paymentToken: 'tok_visa' }),
-      )
-    ).completeOrder!;
+    const fixed = await complete(stack, order, {
+      addressDetailId: 'ADDR-1',
+      paymentToken: 'tok_visa',
+    });
     expect(fixed).toMatchObject({ __typename: 'OrderCompleted', replayed: false });
   });
 
@@ -155,9 +120,13 @@ describe('the Px ordering flow through GraphQL', () => {
     const slow = await startTestStack({ PX_TIMEOUT_MS: '300' });
     try {
       const order = newOrderKey();
-      await graphql(slow.graphqlUrl, RCC_DISCLOSURE, disclosureInput(order));
+      await disclose(slow, order);
       slow.px.injectFault(PX_ROUTES.completeOrder, { kind: 'hang' });
-      const answer = await graphql<Data>(slow.graphqlUrl, COMPLETE_ORDER, completeInput(order));
+      const answer = await graphql<{ completeOrder: Outcome }>(
+        slow.graphqlUrl,
+        COMPLETE_ORDER,
+        completeInput(order),
+      );
       expect(answer.body.data?.completeOrder).toMatchObject({
         __typename: 'UpstreamUnavailableError',
         code: 'UPSTREAM_UNAVAILABLE',
@@ -171,14 +140,14 @@ describe('the Px ordering flow through GraphQL', () => {
 
   it('answers a retry after an unknown outcome with OrderAlreadySubmittedError when Px had taken it', async () => {
     const order = newOrderKey();
-    await run(RCC_DISCLOSURE, disclosureInput(order));
+    await disclose(stack, order);
     // Px takes the order, but its answer never arrives.
     stack.px.injectFault(PX_ROUTES.completeOrder, { kind: 'lose-answer' });
-    const lost = (await run(COMPLETE_ORDER, completeInput(order))).completeOrder!;
+    const lost = await complete(stack, order);
     expect(lost).toMatchObject({ __typename: 'UpstreamUnavailableError', upstream: 'PX' });
 
     const submitted = stack.px.submittedOrders();
-    const retry = (await run(COMPLETE_ORDER, completeInput(order))).completeOrder!;
+    const retry = await complete(stack, order);
     expect(retry).toMatchObject({
       __typename: 'OrderAlreadySubmittedError',
       code: 'ORDER_ALREADY_SUBMITTED',

@@ -1,23 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DXP_PRODUCT_ORDER_PATH, startDxpSandbox } from '../src/sandbox/dxp/server.js';
-import { PX_ROUTES, startPxSandbox, type PxSandboxHandle } from '../src/sandbox/px/server.js';
-import type { SandboxHandle } from '../src/sandbox/sandbox-server.js';
-import { graphql } from './helpers/app.js';
-import {
-  COMPLETE_ORDER,
-  ORDER,
-  RCC_DISCLOSURE,
-  completeInput,
-  disclosureInput,
-  newOrderKey,
-} from './helpers/px-operations.js';
+import { DXP_PRODUCT_ORDER_PATH } from '../src/sandbox/dxp/server.js';
+import { PX_ROUTES } from '../src/sandbox/px/server.js';
+import { answerOf, graphql, type Outcome } from './helpers/app.js';
+import { complete, disclose, lookUpOrder } from './helpers/order-flow.js';
+import { COMPLETE_ORDER, completeInput, newOrderKey } from './helpers/px-operations.js';
 import { REDIS_AVAILABLE, useRedisServer } from './helpers/redis-server.js';
 import { startSubgraphProcess, type SubgraphProcess } from './helpers/subgraph-process.js';
-import { sandboxEnv } from './helpers/sandbox-env.js';
-
-interface Data {
-  [field: string]: (Record<string, unknown> & { __typename?: string }) | null;
-}
+import { useSandboxes } from './helpers/sandbox-env.js';
 
 const DUPLICATES = 10;
 /** tcpmux's port: nothing serves it on a loopback, so connections are refused at once. */
@@ -36,27 +25,18 @@ describe.skipIf(!REDIS_AVAILABLE)(
   { timeout: 60_000 },
   () => {
     const redis = useRedisServer();
-    let dxp: SandboxHandle;
-    let px: PxSandboxHandle;
+    const sandboxes = useSandboxes();
     const replicas: SubgraphProcess[] = [];
-    const env = () => ({ ...sandboxEnv(dxp, px), REDIS_URL: redis.url() });
+    const env = () => ({ ...sandboxes.env(), REDIS_URL: redis.url() });
 
     beforeAll(async () => {
-      [dxp, px] = await Promise.all([startDxpSandbox(), startPxSandbox()]);
       replicas.push(
         ...(await Promise.all([startSubgraphProcess(env()), startSubgraphProcess(env())])),
       );
     }, 60_000);
     afterAll(async () => {
       await Promise.all(replicas.map((replica) => replica.stop()));
-      await Promise.all([dxp.close(), px.close()]);
     }, 60_000);
-
-    const run = async (replica: SubgraphProcess, query: string, variables = {}) => {
-      const response = await graphql<Data>(replica.graphqlUrl, query, variables);
-      expect(response.body.errors).toBeUndefined();
-      return response.body.data ?? {};
-    };
 
     it('reports Redis in readiness on every replica', async () => {
       for (const replica of replicas) {
@@ -73,35 +53,32 @@ describe.skipIf(!REDIS_AVAILABLE)(
     });
 
     it('shares the line cache: a line read through one replica is not read again through the other', async () => {
-      const before = dxp.callCount(LINE_ROUTE);
+      const before = sandboxes.dxp.callCount(LINE_ROUTE);
       const [first, second] = replicas;
-      expect((await run(first!, SEED_LINE))['mobileLine']?.__typename).toBe('MobileLine');
-      expect((await run(second!, SEED_LINE))['mobileLine']?.__typename).toBe('MobileLine');
-      expect(dxp.callCount(LINE_ROUTE) - before).toBe(1);
+      expect((await answerOf(first!, SEED_LINE)).__typename).toBe('MobileLine');
+      expect((await answerOf(second!, SEED_LINE)).__typename).toBe('MobileLine');
+      expect(sandboxes.dxp.callCount(LINE_ROUTE) - before).toBe(1);
     });
 
     it('submits concurrent duplicate completeOrders spread over both replicas to Px once', async () => {
       const order = newOrderKey();
-      await run(replicas[0]!, RCC_DISCLOSURE, disclosureInput(order));
-      const callsBefore = px.callCount(PX_ROUTES.completeOrder);
+      await disclose(replicas[0]!, order);
+      const callsBefore = sandboxes.px.callCount(PX_ROUTES.completeOrder);
       // Px is slow to answer, so every duplicate arrives while the first is in flight.
-      px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 1_500 });
+      sandboxes.px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 1_500 });
 
-      const answers = await Promise.all(
-        Array.from({ length: DUPLICATES }, (_, index) =>
-          run(replicas[index % 2]!, COMPLETE_ORDER, completeInput(order)),
-        ),
+      const completed = await Promise.all(
+        Array.from({ length: DUPLICATES }, (_, index) => complete(replicas[index % 2]!, order)),
       );
 
-      expect(px.callCount(PX_ROUTES.completeOrder) - callsBefore).toBe(1);
-      const completed = answers.map((answer) => answer['completeOrder']);
-      for (const outcome of completed) expect(outcome?.__typename).toBe('OrderCompleted');
-      expect(completed.filter((outcome) => outcome?.['replayed'] === false)).toHaveLength(1);
-      expect(completed.filter((outcome) => outcome?.['replayed'] === true)).toHaveLength(
+      expect(sandboxes.px.callCount(PX_ROUTES.completeOrder) - callsBefore).toBe(1);
+      for (const outcome of completed) expect(outcome.__typename).toBe('OrderCompleted');
+      expect(completed.filter((outcome) => outcome['replayed'] === false)).toHaveLength(1);
+      expect(completed.filter((outcome) => outcome['replayed'] === true)).toHaveLength(
         DUPLICATES - 1,
       );
       const orderNumbers = new Set(
-        completed.map((outcome) => (outcome?.['order'] as { orderNumber: string }).orderNumber),
+        completed.map((outcome) => (outcome['order'] as { orderNumber: string }).orderNumber),
       );
       expect(orderNumbers.size).toBe(1);
 
@@ -111,53 +88,44 @@ describe.skipIf(!REDIS_AVAILABLE)(
       const restarted = await startSubgraphProcess(env());
       replicas.push(restarted);
 
-      const lookedUp = (
-        await run(restarted, ORDER, {
-          partnerId: order.partnerId,
-          partnerOrderId: order.partnerOrderId,
-        })
-      )['order'];
-      expect(lookedUp).toMatchObject({
+      expect(await lookUpOrder(restarted, order)).toMatchObject({
         partnerOrderId: order.partnerOrderId,
         orderNumber: [...orderNumbers][0],
       });
-      const retried = (await run(restarted, COMPLETE_ORDER, completeInput(order)))['completeOrder'];
+      const retried = await complete(restarted, order);
       expect(retried).toMatchObject({
         __typename: 'OrderCompleted',
         replayed: true,
         order: { orderNumber: [...orderNumbers][0] },
       });
-      expect(px.callCount(PX_ROUTES.completeOrder) - callsBefore).toBe(1);
+      expect(sandboxes.px.callCount(PX_ROUTES.completeOrder) - callsBefore).toBe(1);
     });
 
     it('journals a completeOrder in flight on a replica told to stop, for the other to answer', async () => {
       const order = newOrderKey();
       const [stopping, other] = replicas.splice(0, 2);
-      await run(stopping!, RCC_DISCLOSURE, disclosureInput(order));
-      const callsBefore = px.callCount(PX_ROUTES.completeOrder);
-      px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 2_000 });
+      await disclose(stopping!, order);
+      const callsBefore = sandboxes.px.callCount(PX_ROUTES.completeOrder);
+      sandboxes.px.injectFault(PX_ROUTES.completeOrder, { kind: 'delay', ms: 2_000 });
 
-      const completing = run(stopping!, COMPLETE_ORDER, completeInput(order));
+      const completing = complete(stopping!, order);
       await expect
-        .poll(() => px.callCount(PX_ROUTES.completeOrder), { timeout: 10_000 })
+        .poll(() => sandboxes.px.callCount(PX_ROUTES.completeOrder), { timeout: 10_000 })
         .toBe(callsBefore + 1);
       stopping!.signal('SIGTERM');
-      const completed = (await completing)['completeOrder'];
+      const completed = await completing;
       expect(completed).toMatchObject({ __typename: 'OrderCompleted', replayed: false });
       expect(await stopping!.exited).toEqual({ code: 0, signal: null });
       replicas.push(other!, await startSubgraphProcess(env()));
 
-      const orderNumber = (completed?.['order'] as { orderNumber: string }).orderNumber;
-      const lookedUp = (
-        await run(other!, ORDER, {
-          partnerId: order.partnerId,
-          partnerOrderId: order.partnerOrderId,
-        })
-      )['order'];
-      expect(lookedUp).toMatchObject({ partnerOrderId: order.partnerOrderId, orderNumber });
-      const retried = (await run(other!, COMPLETE_ORDER, completeInput(order)))['completeOrder'];
+      const orderNumber = (completed['order'] as { orderNumber: string }).orderNumber;
+      expect(await lookUpOrder(other!, order)).toMatchObject({
+        partnerOrderId: order.partnerOrderId,
+        orderNumber,
+      });
+      const retried = await complete(other!, order);
       expect(retried).toMatchObject({ replayed: true, order: { orderNumber } });
-      expect(px.callCount(PX_ROUTES.completeOrder)).toBe(callsBefore + 1);
+      expect(sandboxes.px.callCount(PX_ROUTES.completeOrder)).toBe(callsBefore + 1);
     });
   },
 );
@@ -166,22 +134,17 @@ describe.skipIf(!REDIS_AVAILABLE)(
   'a subgraph process whose Redis is down',
   { timeout: 60_000 },
   () => {
-    let dxp: SandboxHandle;
-    let px: PxSandboxHandle;
+    const sandboxes = useSandboxes();
     let replica: SubgraphProcess;
     const password = 'redis-pa55word-never-logged';
 
     beforeAll(async () => {
-      [dxp, px] = await Promise.all([startDxpSandbox(), startPxSandbox()]);
       replica = await startSubgraphProcess({
-        ...sandboxEnv(dxp, px),
+        ...sandboxes.env(),
         REDIS_URL: `redis://ordering:${password}@127.0.0.1:${NOTHING_LISTENS}/0`,
       });
     }, 60_000);
-    afterAll(async () => {
-      await replica.stop();
-      await Promise.all([dxp.close(), px.close()]);
-    }, 60_000);
+    afterAll(() => replica.stop(), 60_000);
 
     it('is not ready, names where Redis is but never its password', async () => {
       await replica.waitForLog((record) => record['msg'] === 'redis unavailable');
@@ -193,19 +156,19 @@ describe.skipIf(!REDIS_AVAILABLE)(
     });
 
     it('still answers lines from dxp-ux, and submits no order it could not claim', async () => {
-      const line = await graphql<Data>(replica.graphqlUrl, SEED_LINE);
-      expect(line.body.data?.['mobileLine']?.__typename).toBe('MobileLine');
+      const line = await graphql<{ mobileLine: Outcome }>(replica.graphqlUrl, SEED_LINE);
+      expect(line.body.data?.mobileLine.__typename).toBe('MobileLine');
 
-      const callsBefore = px.callCount(PX_ROUTES.completeOrder);
+      const callsBefore = sandboxes.px.callCount(PX_ROUTES.completeOrder);
       const order = newOrderKey();
-      const completion = await graphql<Data>(
+      const completion = await graphql<{ completeOrder: Outcome | null }>(
         replica.graphqlUrl,
         COMPLETE_ORDER,
         completeInput(order),
       );
-      expect(completion.body.data?.['completeOrder'] ?? null).toBeNull();
+      expect(completion.body.data?.completeOrder ?? null).toBeNull();
       expect(completion.body.errors?.[0]?.extensions?.['code']).toBe('SERVICE_UNAVAILABLE');
-      expect(px.callCount(PX_ROUTES.completeOrder)).toBe(callsBefore);
+      expect(sandboxes.px.callCount(PX_ROUTES.completeOrder)).toBe(callsBefore);
       expect(replica.output()).not.toContain(password);
     });
   },

@@ -4,13 +4,8 @@ import { startApp } from '../src/process/start.js';
 import { loadConfig } from '../src/process/config.js';
 import { REDIS_KEY_PREFIX } from '../src/store/redis-client.js';
 import { graphql, startTestStack } from './helpers/app.js';
-import {
-  COMPLETE_ORDER,
-  RCC_DISCLOSURE,
-  completeInput,
-  disclosureInput,
-  newOrderKey,
-} from './helpers/px-operations.js';
+import { placeOrder } from './helpers/order-flow.js';
+import { newOrderKey } from './helpers/px-operations.js';
 import { createLogCapture } from './helpers/log-capture.js';
 import { REDIS_AVAILABLE, useRedisServer } from './helpers/redis-server.js';
 
@@ -41,11 +36,7 @@ describe.skipIf(!REDIS_AVAILABLE)('the subgraph with REDIS_URL', () => {
       expect(await clientCount(look)).toBe(before + 1);
 
       const order = newOrderKey();
-      await graphql(stack.graphqlUrl, RCC_DISCLOSURE, disclosureInput(order));
-      const completed = await graphql(stack.graphqlUrl, COMPLETE_ORDER, completeInput(order));
-      expect(completed.body.data?.['completeOrder'], JSON.stringify(completed.body)).toMatchObject({
-        __typename: 'OrderCompleted',
-      });
+      expect(await placeOrder(stack, order)).toMatchObject({ __typename: 'OrderCompleted' });
       await graphql(
         stack.graphqlUrl,
         `

@@ -13,6 +13,7 @@ import {
   composeSubgraphs,
   exampleSubgraphs,
 } from '../../schema/supergraph/supergraph.js';
+import { thrownBy } from '../helpers/thrown.js';
 
 const run = promisify(execFile);
 
@@ -44,12 +45,7 @@ describe('composition of this subgraph with the example subgraphs', () => {
     const subgraphs = exampleSubgraphs().map((subgraph) =>
       subgraph.name === 'customers' ? { ...subgraph, typeDefs: parse(broken) } : subgraph,
     );
-    let failure: unknown;
-    try {
-      composeSubgraphs(subgraphs);
-    } catch (error) {
-      failure = error;
-    }
+    const failure = thrownBy(() => composeSubgraphs(subgraphs));
     expect(failure).toBeInstanceOf(CompositionFailedError);
     expect((failure as CompositionFailedError).errors.join('\n')).toMatch(
       /FIELD_TYPE_MISMATCH: .*MobileLine\.msisdn/,

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { startApp, type RunningApp } from '../../src/process/start.js';
 import { loadConfig } from '../../src/process/config.js';
 import { DXP_FIXTURE_LINES } from '../../src/sandbox/dxp/fixtures.js';
@@ -10,6 +11,7 @@ import {
 import type { SandboxHandle } from '../../src/sandbox/sandbox-server.js';
 import { auditLogLines, describeFindings, type KnownSecret, type LogFinding } from './log-audit.js';
 import { createLogCapture } from './log-capture.js';
+import { usePerSuite } from './per-suite.js';
 import { sandboxEnv } from './sandbox-env.js';
 
 export interface TestStack {
@@ -18,10 +20,19 @@ export interface TestStack {
   px: PxSandboxHandle;
   logs: ReturnType<typeof createLogCapture>;
   graphqlUrl: string;
+  /** Calls both sandboxes have answered so far (shared sandboxes count every stack's calls). */
+  upstreamCalls(): number;
   /** What the logs captured so far leak, or lack (see log-audit.ts). */
   auditLogs(): LogFinding[];
   /** Stops the app (and the sandboxes it owns), then fails if any log line leaked or lacked its correlation id. */
   close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  dxpSlowLineDelayMs?: number;
+  pxTokenTtlSeconds?: number;
+  /** Sandboxes another stack already runs: two replicas in front of one dxp-ux and one Px. */
+  shared?: { dxp: SandboxHandle; px: PxSandboxHandle };
 }
 
 /**
@@ -31,12 +42,7 @@ export interface TestStack {
  */
 export async function startTestStack(
   env: Record<string, string> = {},
-  sandboxOptions: {
-    dxpSlowLineDelayMs?: number;
-    pxTokenTtlSeconds?: number;
-    /** Sandboxes another stack already runs: two replicas in front of one dxp-ux and one Px. */
-    shared?: { dxp: SandboxHandle; px: PxSandboxHandle };
-  } = {},
+  sandboxOptions: SandboxOptions = {},
 ): Promise<TestStack> {
   const owned = sandboxOptions.shared === undefined;
   const dxp =
@@ -62,6 +68,10 @@ export async function startTestStack(
     px,
     logs,
     graphqlUrl: `${app.url}/graphql`,
+    upstreamCalls: () =>
+      [dxp.calls(), px.calls()]
+        .flatMap((calls) => Object.values(calls))
+        .reduce((sum, count) => sum + count, 0),
     auditLogs,
     async close() {
       await app.close();
@@ -70,6 +80,18 @@ export async function startTestStack(
       if (findings.length > 0) throw new Error(describeFindings(findings));
     },
   };
+}
+
+/**
+ * The stack of the enclosing `describe`: started before its first test and
+ * closed (its logs audited) after its last. Read it inside tests and hooks;
+ * `sandboxOptions.shared` may be another such stack, started before this one.
+ */
+export function useTestStack(
+  env: Record<string, string> = {},
+  sandboxOptions: SandboxOptions = {},
+): TestStack {
+  return usePerSuite('the test stack', () => startTestStack(env, sandboxOptions));
 }
 
 /** Every secret this stack's logs could leak: credentials, the tokens Px granted, the fixture lines. */
@@ -99,6 +121,9 @@ export interface GraphQLResponse<TData = Record<string, unknown>> {
   };
 }
 
+/** What an operation's root field answers: one member of its result union. */
+export type Outcome = Record<string, unknown> & { __typename: string };
+
 /** POSTs one operation the way a front end does. */
 export async function graphql<TData = Record<string, unknown>>(
   url: string,
@@ -117,6 +142,24 @@ export async function graphql<TData = Record<string, unknown>>(
     headers: response.headers,
     body: JSON.parse(text) as GraphQLResponse<TData>['body'],
   };
+}
+
+/**
+ * What the one root field of `query` answers, which must come without GraphQL
+ * errors. `subgraph` is anything serving /graphql: a test stack, a process.
+ */
+export async function answerOf<TAnswer = Outcome>(
+  subgraph: { graphqlUrl: string },
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<TAnswer> {
+  const response = await graphql<Record<string, TAnswer>>(subgraph.graphqlUrl, query, variables);
+  expect(response.body.errors).toBeUndefined();
+  const answers = Object.values(response.body.data ?? {});
+  if (answers.length !== 1) {
+    throw new Error(`expected one root field, got ${JSON.stringify(response.body.data)}`);
+  }
+  return answers[0]!;
 }
 
 /**

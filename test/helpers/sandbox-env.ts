@@ -5,6 +5,7 @@ import {
   type PxSandboxHandle,
 } from '../../src/sandbox/px/server.js';
 import type { SandboxHandle } from '../../src/sandbox/sandbox-server.js';
+import { usePerSuite } from './per-suite.js';
 
 /** The environment that points a subgraph at sandboxes a test started, with their public credentials. */
 export function sandboxEnv(dxp: SandboxHandle, px: SandboxHandle): Record<string, string> {
@@ -38,4 +39,9 @@ export async function startSandboxes(): Promise<Sandboxes> {
       await Promise.all([dxp.close(), px.close()]);
     },
   };
+}
+
+/** The sandboxes of the enclosing `describe`: started before its first test, closed after its last. */
+export function useSandboxes(): Sandboxes {
+  return usePerSuite('the sandboxes', startSandboxes);
 }

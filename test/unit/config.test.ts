@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/process/config.js';
+import { thrownBy } from '../helpers/thrown.js';
 
 const REAL_DXP = {
   DXP_BASE_URL: 'https://dxp.example',
@@ -122,12 +123,7 @@ describe('loadConfig', () => {
     [{ GRAPHQL_EXECUTOR: 'fast' }, /^GRAPHQL_EXECUTOR: /],
     [{ GRAPHQL_JIT_COMPILE_AFTER: '-1' }, /^GRAPHQL_JIT_COMPILE_AFTER: /],
   ])('refuses %o with one line naming the variable', (env, expected) => {
-    let error: unknown;
-    try {
-      loadConfig(env);
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrownBy(() => loadConfig(env));
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
     expect(message).toMatch(expected);
