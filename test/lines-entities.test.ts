@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { graphql, type TestStack } from './helpers/app.js';
+import { testStackForDescribe } from './helpers/stack-lifetime.js';
 import { MOBILE_LINE_ENTITIES, dxpCallsDuring, queryLine, queryLines } from './helpers/lines.js';
 
 interface EntityLine {
@@ -50,12 +51,8 @@ function fetchEntities(stack: TestStack, keys: { businessId: string; msisdn: str
 }
 
 describe('_entities for MobileLine over HTTP, as a router fetches them', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    // No cross-request cache, so each test counts what its own fetch cost.
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
-  });
-  afterAll(() => stack.close());
+  // No cross-request cache, so each test counts what its own fetch cost.
+  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
 
   it('resolves references in order, one dxp-ux call per distinct line', async () => {
     const { result, calls } = await dxpCallsDuring(stack, () =>
@@ -101,11 +98,7 @@ describe('_entities for MobileLine over HTTP, as a router fetches them', () => {
 });
 
 describe('_entities for MobileLine with malformed keys', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0' });
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '0' });
 
   // Representations are `_Any`: no scalar has checked their key fields, so
   // the representation guard must, before a malformed key costs a call.
@@ -142,11 +135,7 @@ describe('_entities for MobileLine with malformed keys', () => {
 });
 
 describe('_entities beside the other line fields, with the cross-request cache on', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '60' });
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '60' });
 
   // @apollo/subgraph marks the object a reference resolver returns with its
   // __typename; the loader's and the cache's record must not be that object.

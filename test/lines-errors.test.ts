@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DXP_SANDBOX_CREDENTIALS } from '../src/sandbox/dxp/server.js';
-import { startTestStack, type TestStack } from './helpers/app.js';
+import { testStackForDescribe } from './helpers/stack-lifetime.js';
 import { DXP_ROUTE, dxpCallsDuring, queryLine, type LineResult } from './helpers/lines.js';
 
 /**
@@ -37,11 +37,7 @@ function expectDxpUnavailable(
 }
 
 describe('dxp-ux statuses through Query.mobileLine', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
 
   it('answers 404 as LineNotFoundError with the msisdn, after one call', async () => {
     const { result, calls } = await dxpCallsDuring(stack, () =>
@@ -210,11 +206,7 @@ describe('dxp-ux statuses through Query.mobileLine', () => {
 
 describe('dxp-ux refusing our credentials through Query.mobileLine', () => {
   const wrongSecret = 'not-the-dxp-sandbox-secret';
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ DXP_CLIENT_SECRET: wrongSecret, BREAKER_MIN_CALLS: '1000' });
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe({ DXP_CLIENT_SECRET: wrongSecret, BREAKER_MIN_CALLS: '1000' });
 
   it('answers 401 as UpstreamUnavailableError after one call, naming no credential', async () => {
     expect(wrongSecret).not.toBe(DXP_SANDBOX_CREDENTIALS.clientSecret);
@@ -234,15 +226,11 @@ describe('dxp-ux refusing our credentials through Query.mobileLine', () => {
 });
 
 describe('dxp-ux network faults: timeouts and resets', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack(
-      // Long enough for a healthy answer on a loaded machine, far shorter than the slow line.
-      { DXP_TIMEOUT_MS: '1500', ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' },
-      { dxpSlowLineDelayMs: 15_000 },
-    );
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe(
+    // Long enough for a healthy answer on a loaded machine, far shorter than the slow line.
+    { DXP_TIMEOUT_MS: '1500', ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' },
+    { dxpSlowLineDelayMs: 15_000 },
+  );
 
   it('answers the slow line as UpstreamUnavailableError after 3 timed-out attempts', async () => {
     const { result, calls } = await dxpCallsDuring(stack, () =>

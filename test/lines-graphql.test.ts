@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_LINES_PER_OPERATION } from '../src/loaders/line-by-key.js';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { graphql } from './helpers/app.js';
+import { startTestStackForTest, testStackForDescribe } from './helpers/stack-lifetime.js';
 import { dxpCallsDuring, queryLine, queryLines } from './helpers/lines.js';
 
 /**
@@ -56,11 +57,7 @@ const SEED_LINE = {
 const UNKNOWN_LINE = '17875559876';
 
 describe('Query.mobileLine over HTTP: the fixture lines mapped', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe();
 
   it("answers the seed line exactly as the seed's response describes it", async () => {
     const { line, response } = await queryLine(stack, 'PR', '16654555678');
@@ -189,12 +186,8 @@ describe('Query.mobileLine over HTTP: the fixture lines mapped', () => {
 });
 
 describe('Query.mobileLines over HTTP', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    // No cross-request cache, so every test counts what its own query cost.
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
-  });
-  afterAll(() => stack.close());
+  // No cross-request cache, so every test counts what its own query cost.
+  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
 
   it('calls dxp-ux once per distinct line and answers in the order asked, duplicates included', async () => {
     const asked = ['17875550101', '16654555678', '17875550101', UNKNOWN_LINE, '16654555678'];
@@ -298,28 +291,20 @@ describe('Query.mobileLines over HTTP', () => {
 
 describe('the cross-request line cache over HTTP', () => {
   it('answers a repeat within ADDONS_CACHE_TTL_S without a second dxp-ux call', async () => {
-    const stack = await startTestStack({ ADDONS_CACHE_TTL_S: '60' });
-    try {
-      const first = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '16654555678'));
-      const again = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '16654555678'));
-      expect(first.calls).toBe(1);
-      expect(again.calls).toBe(0);
-      expect(again.result.line).toEqual(SEED_LINE);
-    } finally {
-      await stack.close();
-    }
+    const stack = await startTestStackForTest({ ADDONS_CACHE_TTL_S: '60' });
+    const first = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '16654555678'));
+    const again = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '16654555678'));
+    expect(first.calls).toBe(1);
+    expect(again.calls).toBe(0);
+    expect(again.result.line).toEqual(SEED_LINE);
   });
 
   it('calls dxp-ux again for a repeat when ADDONS_CACHE_TTL_S=0', async () => {
-    const stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0' });
-    try {
-      const first = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '16654555678'));
-      const again = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '16654555678'));
-      expect(first.calls).toBe(1);
-      expect(again.calls).toBe(1);
-      expect(again.result.line).toEqual(SEED_LINE);
-    } finally {
-      await stack.close();
-    }
+    const stack = await startTestStackForTest({ ADDONS_CACHE_TTL_S: '0' });
+    const first = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '16654555678'));
+    const again = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '16654555678'));
+    expect(first.calls).toBe(1);
+    expect(again.calls).toBe(1);
+    expect(again.result.line).toEqual(SEED_LINE);
   });
 });

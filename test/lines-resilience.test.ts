@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINE_FETCH_CONCURRENCY } from '../src/loaders/line-by-key.js';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { graphql, type TestStack } from './helpers/app.js';
+import { testStackForDescribe } from './helpers/stack-lifetime.js';
 import {
   DXP_ROUTE,
   dxpCallsDuring,
@@ -15,11 +16,7 @@ import type { RecordingProxy } from './helpers/recording-proxy.js';
 const SEED = { businessId: 'PR', msisdn: '16654555678' };
 
 describe('dxp-ux Retry-After beyond what one request can wait', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
 
   it('answers RateLimitedError at once, with the wait dxp-ux asked for', async () => {
     // 8 s: past the client's cap on a Retry-After wait, yet inside the request's deadline.
@@ -43,16 +40,12 @@ describe('dxp-ux Retry-After beyond what one request can wait', () => {
 });
 
 describe('the dxp-ux circuit breaker through GraphQL', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({
-      ADDONS_CACHE_TTL_S: '0',
-      BREAKER_MIN_CALLS: '2',
-      // Long enough that the circuit is surely still open for the query right after it opens.
-      BREAKER_HALF_OPEN_S: '3',
-    });
+  const stack = testStackForDescribe({
+    ADDONS_CACHE_TTL_S: '0',
+    BREAKER_MIN_CALLS: '2',
+    // Long enough that the circuit is surely still open for the query right after it opens.
+    BREAKER_HALF_OPEN_S: '3',
   });
-  afterAll(() => stack.close());
 
   it('opens once BREAKER_MIN_CALLS reads in its window failed, answers without calling, then lets a probe through', async () => {
     // Each failed read is one operation for the breaker, whatever its attempts.
@@ -97,19 +90,15 @@ describe('the dxp-ux circuit breaker through GraphQL', () => {
 });
 
 describe('REQUEST_DEADLINE_MS bounds a line read, retries included', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack(
-      {
-        DXP_TIMEOUT_MS: '1500',
-        REQUEST_DEADLINE_MS: '2000',
-        ADDONS_CACHE_TTL_S: '0',
-        BREAKER_MIN_CALLS: '1000',
-      },
-      { dxpSlowLineDelayMs: 15_000 },
-    );
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe(
+    {
+      DXP_TIMEOUT_MS: '1500',
+      REQUEST_DEADLINE_MS: '2000',
+      ADDONS_CACHE_TTL_S: '0',
+      BREAKER_MIN_CALLS: '1000',
+    },
+    { dxpSlowLineDelayMs: 15_000 },
+  );
 
   it('stops retrying the slow line when the request runs out of time, and answers a typed error', async () => {
     const { result, calls } = await dxpCallsDuring(stack, () =>
