@@ -11,6 +11,7 @@ import {
   MOBILE_LINES,
   dxpCallsDuring,
   queryLine,
+  queryLineCountingCalls,
   type LineResult,
 } from './helpers/lines.js';
 import {
@@ -377,9 +378,7 @@ describe('the circuit breaker', () => {
   /** Closed, and a line read goes to dxp-ux. */
   async function expectClosedAndServing(stack: TestStack) {
     await expectClosed(stack, 'DXP');
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      queryLine(stack, 'PR', '16654555678'),
-    );
+    const { result, calls } = await queryLineCountingCalls(stack, 'PR', '16654555678');
     expect(calls).toBe(1);
     expect(result.line.__typename).toBe('MobileLine');
   }
@@ -445,14 +444,14 @@ describe('the circuit breaker', () => {
     // MX is one dxp-ux refuses (403); CO is refused here, before any call.
     const stack = await startTestStackForTest({ ...BREAKER, DXP_BUSINESS_UNITS: 'PR,MX' });
     for (let index = 0; index < 3; index++) {
-      const local = await dxpCallsDuring(stack, () => queryLine(stack, 'CO', '16654555678'));
+      const local = await queryLineCountingCalls(stack, 'CO', '16654555678');
       expect(local.calls).toBe(0);
       expect(local.result.line).toMatchObject({
         __typename: 'InvalidFieldError',
         field: 'businessId',
         upstreamCode: null,
       });
-      const refused = await dxpCallsDuring(stack, () => queryLine(stack, 'MX', '16654555678'));
+      const refused = await queryLineCountingCalls(stack, 'MX', '16654555678');
       expect(refused.calls).toBe(1);
       expect(refused.result.line).toMatchObject({
         __typename: 'InvalidFieldError',
@@ -497,7 +496,7 @@ describe('the circuit breaker', () => {
       ),
     );
     for (const lines of await Promise.all(callers)) expectAllUnavailable(lines);
-    const { calls } = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '16654555678'));
+    const { calls } = await queryLineCountingCalls(stack, 'PR', '16654555678');
     expect(calls).toBe(0);
     await expectOpen(stack, 'DXP', 1);
   });
@@ -507,7 +506,7 @@ describe('the circuit breaker', () => {
     await linesOf(stack, failingLines(3));
     expect(await circuitOf(stack, 'DXP')).toBe('open');
     await sleep(1_100);
-    const probe = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '17875559876'));
+    const probe = await queryLineCountingCalls(stack, 'PR', '17875559876');
     expect(probe.calls).toBe(1);
     expect(probe.result.line.__typename).toBe('LineNotFoundError');
     expect(await circuitOf(stack, 'DXP')).toBe('closed');

@@ -6,7 +6,7 @@ import { testStackForDescribe } from './helpers/stack-lifetime.js';
 import {
   DXP_ROUTE,
   dxpCallsDuring,
-  queryLine,
+  queryLineCountingCalls,
   queryLines,
   startRecordedStack,
   type LineResult,
@@ -26,9 +26,7 @@ describe('dxp-ux Retry-After beyond what one request can wait', () => {
       headers: { 'Retry-After': '8' },
       body: { errors: [{ code: 429, message: 'Too Many Requests', description: '' }] },
     });
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      queryLine(stack, SEED.businessId, SEED.msisdn),
-    );
+    const { result, calls } = await queryLineCountingCalls(stack, SEED.businessId, SEED.msisdn);
     expect(calls).toBe(1);
     expect(result.line).toMatchObject({
       __typename: 'RateLimitedError',
@@ -50,14 +48,12 @@ describe('the dxp-ux circuit breaker through GraphQL', () => {
   it('opens once BREAKER_MIN_CALLS reads in its window failed, answers without calling, then lets a probe through', async () => {
     // Each failed read is one operation for the breaker, whatever its attempts.
     for (const msisdn of ['17875550500', '17875550502']) {
-      const { result, calls } = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', msisdn));
+      const { result, calls } = await queryLineCountingCalls(stack, 'PR', msisdn);
       expect(calls).toBe(3);
       expect(result.line).toMatchObject({ __typename: 'UpstreamUnavailableError' });
     }
 
-    const whileOpen = await dxpCallsDuring(stack, () =>
-      queryLine(stack, SEED.businessId, SEED.msisdn),
-    );
+    const whileOpen = await queryLineCountingCalls(stack, SEED.businessId, SEED.msisdn);
     expect(whileOpen.calls).toBe(0);
     expect(whileOpen.result.line).toMatchObject({
       __typename: 'UpstreamUnavailableError',
@@ -68,22 +64,20 @@ describe('the dxp-ux circuit breaker through GraphQL', () => {
 
     // Past BREAKER_HALF_OPEN_S, one probe goes to dxp-ux; its success closes the circuit.
     await sleep(3_200);
-    const probe = await dxpCallsDuring(stack, () => queryLine(stack, SEED.businessId, SEED.msisdn));
+    const probe = await queryLineCountingCalls(stack, SEED.businessId, SEED.msisdn);
     expect(probe.calls).toBe(1);
     expect(probe.result.line.__typename).toBe('MobileLine');
-    const after = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '17875550103'));
+    const after = await queryLineCountingCalls(stack, 'PR', '17875550103');
     expect(after.calls).toBe(1);
     expect(after.result.line.__typename).toBe('MobileLine');
   });
 
   it('does not count a line that was not found as a failure', async () => {
     for (let index = 0; index < 3; index += 1) {
-      const { result } = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '17875559876'));
+      const { result } = await queryLineCountingCalls(stack, 'PR', '17875559876');
       expect(result.line.__typename).toBe('LineNotFoundError');
     }
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      queryLine(stack, SEED.businessId, SEED.msisdn),
-    );
+    const { result, calls } = await queryLineCountingCalls(stack, SEED.businessId, SEED.msisdn);
     expect(calls).toBe(1);
     expect(result.line.__typename).toBe('MobileLine');
   });
@@ -101,9 +95,7 @@ describe('REQUEST_DEADLINE_MS bounds a line read, retries included', () => {
   );
 
   it('stops retrying the slow line when the request runs out of time, and answers a typed error', async () => {
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      queryLine(stack, 'PR', '17875550999'),
-    );
+    const { result, calls } = await queryLineCountingCalls(stack, 'PR', '17875550999');
     // Three full attempts would need 4.5 s; the request has 2 s.
     expect(calls).toBeGreaterThanOrEqual(1);
     expect(calls).toBeLessThan(3);
