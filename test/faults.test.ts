@@ -82,7 +82,44 @@ async function prepared(stack: TestStack) {
 const acceptance = (stack: TestStack, order: ReturnType<typeof newOrderKey>) =>
   run(stack, RCC_ACCEPTANCE, { order });
 
+/** A fault, or one made the moment it is armed: a Retry-After date must not age before its request. */
+type FaultWhenArmed = SandboxFault | (() => SandboxFault);
+
+const made = (fault: FaultWhenArmed): SandboxFault =>
+  typeof fault === 'function' ? fault() : fault;
+
+/** The seed line read with `fault` armed on dxp-ux for `times` calls, and the calls it cost. */
+async function dxpReadUnder(stack: TestStack, fault: FaultWhenArmed, times: number) {
+  stack.dxp.clearFaults();
+  stack.dxp.injectFault(DXP_ROUTE, made(fault), times);
+  const before = stack.dxp.callCount(DXP_ROUTE);
+  const { line, response } = await queryLine(stack, 'PR', '16654555678');
+  stack.dxp.clearFaults();
+  return {
+    line,
+    errors: response.body.errors,
+    calls: stack.dxp.callCount(DXP_ROUTE) - before,
+  };
+}
+
+/** A prepared order's RCC acceptance read with `fault` armed on Px for `times` calls, and the calls it cost. */
+async function pxAcceptanceReadUnder(stack: TestStack, fault: FaultWhenArmed, times: number) {
+  const order = await prepared(stack);
+  stack.px.injectFault(PX_ROUTES.getRccAcceptance, made(fault), times);
+  const before = stack.px.callCount(PX_ROUTES.getRccAcceptance);
+  const status = await acceptance(stack, order);
+  stack.px.clearFaults();
+  return { status, calls: stack.px.callCount(PX_ROUTES.getRccAcceptance) - before };
+}
+
 const retryAfterDate = (seconds: number) => new Date(Date.now() + seconds * 1000).toUTCString();
+
+/** A Retry-After of `seconds` in both forms HTTP allows, each made when asked for. */
+const retryAfterForms = (seconds: number) =>
+  [
+    ['in seconds', () => String(seconds)],
+    ['as an HTTP date', () => retryAfterDate(seconds)],
+  ] as const;
 
 async function metricsText(stack: TestStack): Promise<string> {
   return (await fetch(`${stack.app.url}/metrics`)).text();
@@ -145,61 +182,35 @@ describe('resets, hangs, storms and rate limits', () => {
     PX_TIMEOUT_MS: '1000',
   });
 
-  const dxpCallsFor = async (fault: SandboxFault, times: number) => {
-    stack.dxp.clearFaults();
-    stack.dxp.injectFault(DXP_ROUTE, fault, times);
-    const before = stack.dxp.callCount(DXP_ROUTE);
-    const { line, response } = await queryLine(stack, 'PR', '16654555678');
-    stack.dxp.clearFaults();
-    return {
-      line,
-      errors: response.body.errors,
-      calls: stack.dxp.callCount(DXP_ROUTE) - before,
-    };
-  };
-
-  const pxAcceptanceCallsFor = async (fault: SandboxFault, times: number) => {
-    const order = await prepared(stack);
-    stack.px.injectFault(PX_ROUTES.getRccAcceptance, fault, times);
-    const before = stack.px.callCount(PX_ROUTES.getRccAcceptance);
-    const status = await acceptance(stack, order);
-    stack.px.clearFaults();
-    return { status, calls: stack.px.callCount(PX_ROUTES.getRccAcceptance) - before };
-  };
-
-  it.each([
+  const TRANSIENT_FAULTS = [
     ['a reset', { kind: 'reset' }],
     ['a hang past the attempt timeout', { kind: 'hang' }],
     ['a 503 storm', { kind: 'status', status: 503 }],
-  ] as const)(
+  ] as const;
+
+  it.each(TRANSIENT_FAULTS)(
     'gives a dxp-ux read three attempts under %s, then UpstreamUnavailableError',
     async (_name, fault) => {
-      const { line, calls } = await dxpCallsFor(fault, 100);
+      const { line, calls } = await dxpReadUnder(stack, fault, 100);
       expect(line).toMatchObject({ __typename: 'UpstreamUnavailableError', upstream: 'DXP' });
       expect(calls).toBe(3);
     },
   );
 
-  it.each([
-    ['a reset', { kind: 'reset' }],
-    ['a hang past the attempt timeout', { kind: 'hang' }],
-    ['a 503 storm', { kind: 'status', status: 503 }],
-  ] as const)(
+  it.each(TRANSIENT_FAULTS)(
     'gives a Px acceptance read three attempts under %s, then UpstreamUnavailableError',
     async (_name, fault) => {
-      const { status, calls } = await pxAcceptanceCallsFor(fault, 100);
+      const { status, calls } = await pxAcceptanceReadUnder(stack, fault, 100);
       expect(status).toMatchObject(PX_UNAVAILABLE);
       expect(calls).toBe(3);
     },
   );
 
-  it.each([
-    ['in seconds', () => '1'],
-    ['as an HTTP date', () => retryAfterDate(1)],
-  ])(
+  it.each(retryAfterForms(1))(
     'waits out a dxp-ux 429 whose Retry-After is %s, then reads the line',
     async (_name, header) => {
-      const { line, calls } = await dxpCallsFor(
+      const { line, calls } = await dxpReadUnder(
+        stack,
         { kind: 'status', status: 429, headers: { 'retry-after': header() } },
         1,
       );
@@ -208,27 +219,26 @@ describe('resets, hangs, storms and rate limits', () => {
     },
   );
 
-  it.each([
-    ['in seconds', () => '1'],
-    ['as an HTTP date', () => retryAfterDate(1)],
-  ])('waits out a Px 429 or 503 on a read whose Retry-After is %s', async (_name, header) => {
-    for (const status of [429, 503]) {
-      const { status: answer, calls } = await pxAcceptanceCallsFor(
-        { kind: 'status', status, headers: { 'retry-after': header() } },
-        1,
-      );
-      expect(answer, `Px ${status}`).toMatchObject({ __typename: 'RccAcceptanceStatus' });
-      expect(calls, `Px ${status}`).toBe(2);
-    }
-  });
+  it.each(retryAfterForms(1))(
+    'waits out a Px 429 or 503 on a read whose Retry-After is %s',
+    async (_name, header) => {
+      for (const status of [429, 503]) {
+        const { status: answer, calls } = await pxAcceptanceReadUnder(
+          stack,
+          { kind: 'status', status, headers: { 'retry-after': header() } },
+          1,
+        );
+        expect(answer, `Px ${status}`).toMatchObject({ __typename: 'RccAcceptanceStatus' });
+        expect(calls, `Px ${status}`).toBe(2);
+      }
+    },
+  );
 
-  it.each([
-    ['in seconds', () => '120'],
-    ['as an HTTP date', () => retryAfterDate(120)],
-  ])(
+  it.each(retryAfterForms(120))(
     'answers a dxp-ux 429 whose Retry-After (%s) is beyond reach at once, with the wait',
     async (_name, header) => {
-      const { line, calls } = await dxpCallsFor(
+      const { line, calls } = await dxpReadUnder(
+        stack,
         { kind: 'status', status: 429, headers: { 'retry-after': header() } },
         100,
       );
@@ -245,7 +255,8 @@ describe('resets, hangs, storms and rate limits', () => {
   ])(
     'answers a Retry-After of %s with a typed error and a wait that fits an Int',
     async (_name, header) => {
-      const { line, calls, errors } = await dxpCallsFor(
+      const { line, calls, errors } = await dxpReadUnder(
+        stack,
         { kind: 'status', status: 429, headers: { 'retry-after': header } },
         100,
       );
@@ -270,7 +281,8 @@ describe('resets, hangs, storms and rate limits', () => {
   );
 
   it('answers a Px 503 whose Retry-After is beyond reach at once, with the wait', async () => {
-    const { status, calls } = await pxAcceptanceCallsFor(
+    const { status, calls } = await pxAcceptanceReadUnder(
+      stack,
       { kind: 'status', status: 503, headers: { 'retry-after': '120' } },
       100,
     );
@@ -288,22 +300,15 @@ describe('the request deadline', () => {
   });
 
   it('ends a hung dxp-ux read at the deadline, after one attempt', async () => {
-    stack.dxp.injectFault(DXP_ROUTE, { kind: 'hang' }, 100);
-    const before = stack.dxp.callCount(DXP_ROUTE);
-    const { line } = await queryLine(stack, 'PR', '16654555678');
-    stack.dxp.clearFaults();
+    const { line, calls } = await dxpReadUnder(stack, { kind: 'hang' }, 100);
     expect(line).toMatchObject({ __typename: 'UpstreamUnavailableError', upstream: 'DXP' });
-    expect(stack.dxp.callCount(DXP_ROUTE) - before).toBe(1);
+    expect(calls).toBe(1);
   });
 
   it('ends a hung Px read at the deadline, after one attempt', async () => {
-    const order = await prepared(stack);
-    stack.px.injectFault(PX_ROUTES.getRccAcceptance, { kind: 'hang' }, 100);
-    const before = stack.px.callCount(PX_ROUTES.getRccAcceptance);
-    const status = await acceptance(stack, order);
-    stack.px.clearFaults();
+    const { status, calls } = await pxAcceptanceReadUnder(stack, { kind: 'hang' }, 100);
     expect(status).toMatchObject(PX_UNAVAILABLE);
-    expect(stack.px.callCount(PX_ROUTES.getRccAcceptance) - before).toBe(1);
+    expect(calls).toBe(1);
   });
 
   it('does not wait for a Retry-After that ends past the deadline, though under the cap', async () => {
@@ -317,20 +322,13 @@ describe('the request deadline', () => {
         headers: { 'retry-after': retryAfter() },
       });
       const header = retryAfter();
-      stack.dxp.injectFault(DXP_ROUTE, faultNow(), 100);
-      const before = stack.dxp.callCount(DXP_ROUTE);
-      const { line } = await queryLine(stack, 'PR', '16654555678');
-      stack.dxp.clearFaults();
-      expect(line, header).toMatchObject({ __typename: 'UpstreamUnavailableError' });
-      expect(stack.dxp.callCount(DXP_ROUTE) - before, header).toBe(1);
+      const dxp = await dxpReadUnder(stack, faultNow, 100);
+      expect(dxp.line, header).toMatchObject({ __typename: 'UpstreamUnavailableError' });
+      expect(dxp.calls, header).toBe(1);
 
-      const order = await prepared(stack);
-      stack.px.injectFault(PX_ROUTES.getRccAcceptance, faultNow(), 100);
-      const pxBefore = stack.px.callCount(PX_ROUTES.getRccAcceptance);
-      const status = await acceptance(stack, order);
-      stack.px.clearFaults();
-      expect(status, header).toMatchObject(PX_UNAVAILABLE);
-      expect(stack.px.callCount(PX_ROUTES.getRccAcceptance) - pxBefore, header).toBe(1);
+      const px = await pxAcceptanceReadUnder(stack, faultNow, 100);
+      expect(px.status, header).toMatchObject(PX_UNAVAILABLE);
+      expect(px.calls, header).toBe(1);
     }
   });
 });
