@@ -114,6 +114,12 @@ async function pxAcceptanceReadUnder(stack: TestStack, fault: FaultWhenArmed, ti
 
 const retryAfterDate = (seconds: number) => new Date(Date.now() + seconds * 1000).toUTCString();
 
+const retryAfterFault = (status: number, retryAfter: string): SandboxFault => ({
+  kind: 'status',
+  status,
+  headers: { 'retry-after': retryAfter },
+});
+
 /** A Retry-After of `seconds` in both forms HTTP allows, each made when asked for. */
 const retryAfterForms = (seconds: number) =>
   [
@@ -209,11 +215,7 @@ describe('resets, hangs, storms and rate limits', () => {
   it.each(retryAfterForms(1))(
     'waits out a dxp-ux 429 whose Retry-After is %s, then reads the line',
     async (_name, header) => {
-      const { line, calls } = await dxpReadUnder(
-        stack,
-        { kind: 'status', status: 429, headers: { 'retry-after': header() } },
-        1,
-      );
+      const { line, calls } = await dxpReadUnder(stack, retryAfterFault(429, header()), 1);
       expect(line).toMatchObject({ __typename: 'MobileLine', msisdn: '16654555678' });
       expect(calls).toBe(2);
     },
@@ -225,7 +227,7 @@ describe('resets, hangs, storms and rate limits', () => {
       for (const status of [429, 503]) {
         const { status: answer, calls } = await pxAcceptanceReadUnder(
           stack,
-          { kind: 'status', status, headers: { 'retry-after': header() } },
+          retryAfterFault(status, header()),
           1,
         );
         expect(answer, `Px ${status}`).toMatchObject({ __typename: 'RccAcceptanceStatus' });
@@ -237,11 +239,7 @@ describe('resets, hangs, storms and rate limits', () => {
   it.each(retryAfterForms(120))(
     'answers a dxp-ux 429 whose Retry-After (%s) is beyond reach at once, with the wait',
     async (_name, header) => {
-      const { line, calls } = await dxpReadUnder(
-        stack,
-        { kind: 'status', status: 429, headers: { 'retry-after': header() } },
-        100,
-      );
+      const { line, calls } = await dxpReadUnder(stack, retryAfterFault(429, header()), 100);
       expect(line).toMatchObject({ __typename: 'RateLimitedError', code: 'RATE_LIMITED' });
       expect(line['retryAfterSeconds']).toBeGreaterThanOrEqual(119);
       expect(line['retryAfterSeconds']).toBeLessThanOrEqual(120);
@@ -255,11 +253,7 @@ describe('resets, hangs, storms and rate limits', () => {
   ])(
     'answers a Retry-After of %s with a typed error and a wait that fits an Int',
     async (_name, header) => {
-      const { line, calls, errors } = await dxpReadUnder(
-        stack,
-        { kind: 'status', status: 429, headers: { 'retry-after': header } },
-        100,
-      );
+      const { line, calls, errors } = await dxpReadUnder(stack, retryAfterFault(429, header), 100);
       expect(errors).toBeUndefined();
       expect(line).toMatchObject({ __typename: 'RateLimitedError', code: 'RATE_LIMITED' });
       expect(line['retryAfterSeconds']).toBeGreaterThan(0);
@@ -267,11 +261,7 @@ describe('resets, hangs, storms and rate limits', () => {
       expect(calls).toBe(1);
 
       const order = await prepared(stack);
-      stack.px.injectFault(
-        PX_ROUTES.getRccAcceptance,
-        { kind: 'status', status: 503, headers: { 'retry-after': header } },
-        100,
-      );
+      stack.px.injectFault(PX_ROUTES.getRccAcceptance, retryAfterFault(503, header), 100);
       const status = await run(stack, ACCEPTANCE_WITH_WAIT, { order });
       stack.px.clearFaults();
       expect(status).toMatchObject(PX_UNAVAILABLE);
@@ -281,11 +271,7 @@ describe('resets, hangs, storms and rate limits', () => {
   );
 
   it('answers a Px 503 whose Retry-After is beyond reach at once, with the wait', async () => {
-    const { status, calls } = await pxAcceptanceReadUnder(
-      stack,
-      { kind: 'status', status: 503, headers: { 'retry-after': '120' } },
-      100,
-    );
+    const { status, calls } = await pxAcceptanceReadUnder(stack, retryAfterFault(503, '120'), 100);
     expect(status).toMatchObject(PX_UNAVAILABLE);
     expect(calls).toBe(1);
   });
@@ -315,12 +301,8 @@ describe('the request deadline', () => {
     // Four seconds: under the five-second cap, past the 2.5 s deadline even as a whole-second date.
     // A date is made right before its fault is armed: made earlier, a slow machine could bring it
     // within the deadline by the time the upstream answers.
-    for (const retryAfter of [() => '4', () => retryAfterDate(4)]) {
-      const faultNow = (): SandboxFault => ({
-        kind: 'status',
-        status: 503,
-        headers: { 'retry-after': retryAfter() },
-      });
+    for (const [, retryAfter] of retryAfterForms(4)) {
+      const faultNow = () => retryAfterFault(503, retryAfter());
       const header = retryAfter();
       const dxp = await dxpReadUnder(stack, faultNow, 100);
       expect(dxp.line, header).toMatchObject({ __typename: 'UpstreamUnavailableError' });
@@ -548,7 +530,7 @@ describe('completeOrder when the answer is lost', () => {
     { name: 'a 500', fault: { kind: 'status', status: 500 }, taken: false },
     {
       name: 'a 429 (Px refused it at its door)',
-      fault: { kind: 'status', status: 429, headers: { 'retry-after': '30' } },
+      fault: retryAfterFault(429, '30'),
       taken: false,
     },
     { name: 'a lost answer (Px took it)', fault: { kind: 'lose-answer' }, taken: true },
