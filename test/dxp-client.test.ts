@@ -1,5 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TypedError, type TypedErrorResult } from '../src/errors.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createMetrics } from '../src/observability/metrics.js';
 import {
@@ -7,7 +6,7 @@ import {
   DXP_SANDBOX_CREDENTIALS,
   startDxpSandbox,
 } from '../src/sandbox/dxp/server.js';
-import type { SandboxHandle } from '../src/sandbox/sandbox-server.js';
+import type { SandboxFault, SandboxHandle } from '../src/sandbox/sandbox-server.js';
 import type { CallContext } from '../src/upstreams/call-context.js';
 import { createDxpClient } from '../src/upstreams/dxp/client.js';
 import type { DxpClient } from '../src/upstreams/dxp/types.js';
@@ -19,6 +18,7 @@ import {
 } from '../src/upstreams/http.js';
 import { createTestResilience } from './helpers/resilience.js';
 import { createLogCapture } from './helpers/log-capture.js';
+import { typedResultOf } from './helpers/typed-error.js';
 
 const SEED = { businessId: 'PR', msisdn: '16654555678' };
 const ROUTE = DXP_PRODUCT_ORDER_ROUTE;
@@ -87,14 +87,115 @@ function callContext(overrides: Partial<CallContext> = {}): CallContext {
   };
 }
 
-async function failure(work: Promise<unknown>): Promise<TypedErrorResult> {
-  const error = await work.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TypedError);
-  return (error as TypedError).result;
+/** A failing read: the client's answer and the calls it cost, by what the sandbox did. */
+interface Failure {
+  name: string;
+  options?: Parameters<typeof client>[0];
+  line?: { businessId: string; msisdn: string };
+  fault?: SandboxFault;
+  faultTimes?: number;
+  answer: Record<string, unknown>;
+  calls: number;
 }
+
+const FAILURES: Failure[] = [
+  {
+    name: '404 → LineNotFoundError, not retried',
+    line: { businessId: 'PR', msisdn: '17875559999' },
+    answer: { __typename: 'LineNotFoundError', msisdn: '17875559999', upstreamCode: '404' },
+    calls: 1,
+  },
+  {
+    name: '400 (the sandbox refuses an empty relatedParty.id) → InvalidFieldError on msisdn, not retried',
+    line: { businessId: 'PR', msisdn: '' },
+    answer: { __typename: 'InvalidFieldError', field: 'msisdn', upstreamCode: '400' },
+    calls: 1,
+  },
+  {
+    name: '401 (wrong secret) → UpstreamUnavailableError, not retried',
+    options: { clientSecret: 'not-the-secret' },
+    answer: { __typename: 'UpstreamUnavailableError', upstream: 'DXP', upstreamCode: '401' },
+    calls: 1,
+  },
+  {
+    name: '403 (a business unit the sandbox does not serve) → InvalidFieldError on businessId, not retried',
+    options: { businessUnits: ['PR', 'ZZ'] },
+    line: { businessId: 'ZZ', msisdn: SEED.msisdn },
+    answer: { __typename: 'InvalidFieldError', field: 'businessId', upstreamCode: '403' },
+    calls: 1,
+  },
+  {
+    name: 'refuses a business unit outside its list as InvalidFieldError on businessId, without a call',
+    line: { businessId: 'MX', msisdn: SEED.msisdn },
+    answer: {
+      __typename: 'InvalidFieldError',
+      code: 'INVALID_FIELD',
+      field: 'businessId',
+      upstreamCode: null,
+    },
+    calls: 0,
+  },
+  {
+    name: '405 → UpstreamUnavailableError, not retried',
+    fault: { kind: 'status', status: 405 },
+    answer: { __typename: 'UpstreamUnavailableError', upstreamCode: '405' },
+    calls: 1,
+  },
+  {
+    name: '429 whose Retry-After is beyond the cap is answered at once',
+    fault: { kind: 'status', status: 429, headers: { 'Retry-After': '30' } },
+    answer: { __typename: 'RateLimitedError', retryAfterSeconds: 30 },
+    calls: 1,
+  },
+  {
+    name: 'a persistent 503 stops after 3 attempts',
+    fault: { kind: 'status', status: 503 },
+    faultTimes: 10,
+    answer: {
+      __typename: 'UpstreamUnavailableError',
+      upstreamCode: '503',
+      retryAfterSeconds: null,
+    },
+    calls: 3,
+  },
+  {
+    name: 'a 503 asking for more than the cap is answered at once with retryAfterSeconds',
+    fault: { kind: 'status', status: 503, headers: { 'Retry-After': '120' } },
+    answer: {
+      __typename: 'UpstreamUnavailableError',
+      upstreamCode: '503',
+      retryAfterSeconds: 120,
+    },
+    calls: 1,
+  },
+  {
+    name: '500 is retried, then UpstreamUnavailableError',
+    line: { businessId: 'PR', msisdn: '17875550500' },
+    answer: { __typename: 'UpstreamUnavailableError', upstreamCode: '500' },
+    calls: 3,
+  },
+  {
+    name: '502 is retried, then UpstreamUnavailableError',
+    line: { businessId: 'PR', msisdn: '17875550502' },
+    answer: { __typename: 'UpstreamUnavailableError', upstreamCode: '502' },
+    calls: 3,
+  },
+  {
+    name: 'an attempt that hangs times out, is retried, then UpstreamUnavailableError',
+    options: { timeoutMs: 100 },
+    fault: { kind: 'hang' },
+    faultTimes: 3,
+    answer: { __typename: 'UpstreamUnavailableError', upstreamCode: null },
+    calls: 3,
+  },
+  {
+    name: 'a connection reset is retried, then UpstreamUnavailableError',
+    fault: { kind: 'reset' },
+    faultTimes: 3,
+    answer: { __typename: 'UpstreamUnavailableError', upstreamCode: null },
+    calls: 3,
+  },
+];
 
 describe('dxp-ux client against the sandbox', () => {
   it('maps the seed line exactly', async () => {
@@ -195,80 +296,21 @@ describe('dxp-ux client against the sandbox', () => {
     expect(text).not.toContain(DXP_SANDBOX_CREDENTIALS.clientSecret);
   });
 
-  it('404 → LineNotFoundError, not retried', async () => {
-    const { dxp } = client();
-    expect(
-      await failure(dxp.getLine({ businessId: 'PR', msisdn: '17875559999' }, callContext())),
-    ).toMatchObject({
-      __typename: 'LineNotFoundError',
-      msisdn: '17875559999',
-      upstreamCode: '404',
-    });
-    expect(sandbox.callCount(ROUTE)).toBe(1);
-  });
-
-  it('400 (the sandbox refuses an empty relatedParty.id) → InvalidFieldError on msisdn, not retried', async () => {
-    const { dxp } = client();
-    expect(
-      await failure(dxp.getLine({ businessId: 'PR', msisdn: '' }, callContext())),
-    ).toMatchObject({
-      __typename: 'InvalidFieldError',
-      field: 'msisdn',
-      upstreamCode: '400',
-    });
-    expect(sandbox.callCount(ROUTE)).toBe(1);
-  });
-
-  it('401 (wrong secret) → UpstreamUnavailableError, not retried', async () => {
-    const { dxp } = client({ clientSecret: 'not-the-secret' });
-    expect(await failure(dxp.getLine(SEED, callContext()))).toMatchObject({
-      __typename: 'UpstreamUnavailableError',
-      upstream: 'DXP',
-      upstreamCode: '401',
-    });
-    expect(sandbox.callCount(ROUTE)).toBe(1);
-  });
-
-  it('403 (a business unit the sandbox does not serve) → InvalidFieldError on businessId, not retried', async () => {
-    const { dxp } = client({ businessUnits: ['PR', 'ZZ'] });
-    expect(
-      await failure(dxp.getLine({ businessId: 'ZZ', msisdn: SEED.msisdn }, callContext())),
-    ).toMatchObject({
-      __typename: 'InvalidFieldError',
-      field: 'businessId',
-      upstreamCode: '403',
-    });
-    expect(sandbox.callCount(ROUTE)).toBe(1);
-  });
-
-  it('refuses a business unit outside its list as InvalidFieldError on businessId, without a call', async () => {
-    const { dxp } = client();
-    expect(
-      await failure(dxp.getLine({ businessId: 'MX', msisdn: SEED.msisdn }, callContext())),
-    ).toMatchObject({
-      __typename: 'InvalidFieldError',
-      code: 'INVALID_FIELD',
-      field: 'businessId',
-      upstreamCode: null,
-    });
-    expect(sandbox.callCount(ROUTE)).toBe(0);
-  });
-
-  it('405 → UpstreamUnavailableError, not retried', async () => {
-    const { dxp } = client();
-    sandbox.injectFault(ROUTE, { kind: 'status', status: 405 });
-    expect(await failure(dxp.getLine(SEED, callContext()))).toMatchObject({
-      __typename: 'UpstreamUnavailableError',
-      upstreamCode: '405',
-    });
-    expect(sandbox.callCount(ROUTE)).toBe(1);
-  });
+  it.each(FAILURES.map((failure) => [failure.name, failure] as const))(
+    '%s',
+    async (_name, { options, line = SEED, fault, faultTimes, answer, calls }) => {
+      const { dxp } = client(options);
+      if (fault) sandbox.injectFault(ROUTE, fault, faultTimes);
+      expect(await typedResultOf(dxp.getLine(line, callContext()))).toMatchObject(answer);
+      expect(sandbox.callCount(ROUTE)).toBe(calls);
+    },
+  );
 
   it('429 is retried after its Retry-After, then given up as RateLimitedError with retryAfterSeconds', async () => {
     const { dxp } = client();
     const startedAt = Date.now();
     expect(
-      await failure(dxp.getLine({ businessId: 'PR', msisdn: '17875550429' }, callContext())),
+      await typedResultOf(dxp.getLine({ businessId: 'PR', msisdn: '17875550429' }, callContext())),
     ).toMatchObject({
       __typename: 'RateLimitedError',
       code: 'RATE_LIMITED',
@@ -284,20 +326,10 @@ describe('dxp-ux client against the sandbox', () => {
     const { dxp } = client();
     const call = callContext({ deadline: Date.now() + 800 });
     expect(
-      await failure(dxp.getLine({ businessId: 'PR', msisdn: '17875550429' }, call)),
+      await typedResultOf(dxp.getLine({ businessId: 'PR', msisdn: '17875550429' }, call)),
     ).toMatchObject({
       __typename: 'RateLimitedError',
       retryAfterSeconds: 1,
-    });
-    expect(sandbox.callCount(ROUTE)).toBe(1);
-  });
-
-  it('429 whose Retry-After is beyond the cap is answered at once', async () => {
-    const { dxp } = client();
-    sandbox.injectFault(ROUTE, { kind: 'status', status: 429, headers: { 'Retry-After': '30' } });
-    expect(await failure(dxp.getLine(SEED, callContext()))).toMatchObject({
-      __typename: 'RateLimitedError',
-      retryAfterSeconds: 30,
     });
     expect(sandbox.callCount(ROUTE)).toBe(1);
   });
@@ -309,72 +341,18 @@ describe('dxp-ux client against the sandbox', () => {
     expect(sandbox.callCount(ROUTE)).toBe(2);
   });
 
-  it('a persistent 503 stops after 3 attempts', async () => {
-    const { dxp } = client();
-    sandbox.injectFault(ROUTE, { kind: 'status', status: 503 }, 10);
-    expect(await failure(dxp.getLine(SEED, callContext()))).toMatchObject({
-      __typename: 'UpstreamUnavailableError',
-      upstreamCode: '503',
-      retryAfterSeconds: null,
-    });
-    expect(sandbox.callCount(ROUTE)).toBe(3);
-  });
-
-  it('a 503 asking for more than the cap is answered at once with retryAfterSeconds', async () => {
-    const { dxp } = client();
-    sandbox.injectFault(ROUTE, { kind: 'status', status: 503, headers: { 'Retry-After': '120' } });
-    expect(await failure(dxp.getLine(SEED, callContext()))).toMatchObject({
-      __typename: 'UpstreamUnavailableError',
-      upstreamCode: '503',
-      retryAfterSeconds: 120,
-    });
-    expect(sandbox.callCount(ROUTE)).toBe(1);
-  });
-
-  it.each([
-    { status: 500, msisdn: '17875550500' },
-    { status: 502, msisdn: '17875550502' },
-  ])('$status is retried, then UpstreamUnavailableError', async ({ status, msisdn }) => {
-    const { dxp } = client();
-    expect(await failure(dxp.getLine({ businessId: 'PR', msisdn }, callContext()))).toMatchObject({
-      __typename: 'UpstreamUnavailableError',
-      upstreamCode: String(status),
-    });
-    expect(sandbox.callCount(ROUTE)).toBe(3);
-  });
-
-  it('an attempt that hangs times out, is retried, then UpstreamUnavailableError', async () => {
-    const { dxp } = client({ timeoutMs: 100 });
-    sandbox.injectFault(ROUTE, { kind: 'hang' }, 3);
-    expect(await failure(dxp.getLine(SEED, callContext()))).toMatchObject({
-      __typename: 'UpstreamUnavailableError',
-      upstreamCode: null,
-    });
-    expect(sandbox.callCount(ROUTE)).toBe(3);
-  });
-
   it('never waits past the request deadline, whatever the per-attempt timeout', async () => {
     const { dxp } = client({ timeoutMs: 10_000 });
     sandbox.injectFault(ROUTE, { kind: 'hang' }, 3);
     const startedAt = Date.now();
     expect(
-      await failure(dxp.getLine(SEED, callContext({ deadline: startedAt + 200 }))),
+      await typedResultOf(dxp.getLine(SEED, callContext({ deadline: startedAt + 200 }))),
     ).toMatchObject({
       __typename: 'UpstreamUnavailableError',
     });
     expect(Date.now() - startedAt).toBeLessThan(1_500);
     // The first attempt used up the request's time: no retry was sent after it.
     expect(sandbox.callCount(ROUTE)).toBe(1);
-  });
-
-  it('a connection reset is retried, then UpstreamUnavailableError', async () => {
-    const { dxp } = client();
-    sandbox.injectFault(ROUTE, { kind: 'reset' }, 3);
-    expect(await failure(dxp.getLine(SEED, callContext()))).toMatchObject({
-      __typename: 'UpstreamUnavailableError',
-      upstreamCode: null,
-    });
-    expect(sandbox.callCount(ROUTE)).toBe(3);
   });
 
   it('a reset once is retried to success', async () => {
@@ -400,7 +378,7 @@ describe('dxp-ux client against the sandbox', () => {
     async ({ body }) => {
       const { dxp, metrics } = client();
       sandbox.injectFault(ROUTE, { kind: 'raw', status: 200, body });
-      const result = await failure(dxp.getLine(SEED, callContext()));
+      const result = await typedResultOf(dxp.getLine(SEED, callContext()));
       expect(result).toMatchObject({ __typename: 'UpstreamUnavailableError', upstreamCode: '200' });
       expect(JSON.stringify(result)).not.toContain('SECRET-UPSTREAM-TEXT');
       expect(sandbox.callCount(ROUTE)).toBe(1);
@@ -417,7 +395,7 @@ describe('dxp-ux client against the sandbox', () => {
   it('a 200 with no plan item → LineNotFoundError (upstreamCode 200)', async () => {
     const { dxp } = client();
     sandbox.injectFault(ROUTE, { kind: 'raw', status: 200, body: '[]' });
-    expect(await failure(dxp.getLine(SEED, callContext()))).toMatchObject({
+    expect(await typedResultOf(dxp.getLine(SEED, callContext()))).toMatchObject({
       __typename: 'LineNotFoundError',
       msisdn: SEED.msisdn,
       upstreamCode: '200',
@@ -449,7 +427,7 @@ describe('dxp-ux client against the sandbox', () => {
 
   it('URL-encodes what it puts in the path and query', async () => {
     const { dxp, exchanges } = client({ businessUnits: ['P/R'] });
-    await failure(dxp.getLine({ businessId: 'P/R', msisdn: '1 2&x=3' }, callContext()));
+    await typedResultOf(dxp.getLine({ businessId: 'P/R', msisdn: '1 2&x=3' }, callContext()));
     expect(exchanges[0]?.call.url).toBe(
       `${sandbox.url}/dxp-ux/v1/P%2FR/productOrder?channel.name=Digital&relatedParty.id=1+2%26x%3D3`,
     );

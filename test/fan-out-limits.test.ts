@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_LINES_PER_OPERATION } from '../src/loaders/line-by-key.js';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { graphql } from './helpers/app.js';
+import { testStackForDescribe } from './helpers/stack-lifetime.js';
 import { MOBILE_LINE_ENTITIES, dxpCallsDuring, queryLine } from './helpers/lines.js';
 
 const MAX_REPRESENTATIONS = 500;
@@ -24,15 +25,11 @@ function expectRefusedWhole(
 }
 
 describe('how far one operation may fan out, refused whole before anything runs', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({
-      ADDONS_CACHE_TTL_S: '0',
-      BREAKER_MIN_CALLS: '1000',
-      MAX_REPRESENTATIONS: String(MAX_REPRESENTATIONS),
-    });
+  const stack = testStackForDescribe({
+    ADDONS_CACHE_TTL_S: '0',
+    BREAKER_MIN_CALLS: '1000',
+    MAX_REPRESENTATIONS: String(MAX_REPRESENTATIONS),
   });
-  afterAll(() => stack.close());
 
   it(`resolves ${MAX_LINES_PER_OPERATION} distinct MobileLine references, repeated, with one call each`, async () => {
     const lines = distinctLines(MAX_LINES_PER_OPERATION);

@@ -1,15 +1,17 @@
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PX_ROUTES } from '../src/sandbox/px/server.js';
 import type { SandboxFault } from '../src/sandbox/sandbox-server.js';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { graphql, type TestStack } from './helpers/app.js';
+import { startTestStackForTest, testStackForDescribe } from './helpers/stack-lifetime.js';
 import {
   DXP_ROUTE,
   MOBILE_LINE_ENTITIES,
   MOBILE_LINES,
   dxpCallsDuring,
   queryLine,
+  queryLineCountingCalls,
   type LineResult,
 } from './helpers/lines.js';
 import {
@@ -80,7 +82,50 @@ async function prepared(stack: TestStack) {
 const acceptance = (stack: TestStack, order: ReturnType<typeof newOrderKey>) =>
   run(stack, RCC_ACCEPTANCE, { order });
 
+/** A fault, or one made the moment it is armed: a Retry-After date must not age before its request. */
+type FaultWhenArmed = SandboxFault | (() => SandboxFault);
+
+const made = (fault: FaultWhenArmed): SandboxFault =>
+  typeof fault === 'function' ? fault() : fault;
+
+/** The seed line read with `fault` armed on dxp-ux for `times` calls, and the calls it cost. */
+async function dxpReadUnder(stack: TestStack, fault: FaultWhenArmed, times: number) {
+  stack.dxp.clearFaults();
+  stack.dxp.injectFault(DXP_ROUTE, made(fault), times);
+  const before = stack.dxp.callCount(DXP_ROUTE);
+  const { line, response } = await queryLine(stack, 'PR', '16654555678');
+  stack.dxp.clearFaults();
+  return {
+    line,
+    errors: response.body.errors,
+    calls: stack.dxp.callCount(DXP_ROUTE) - before,
+  };
+}
+
+/** A prepared order's RCC acceptance read with `fault` armed on Px for `times` calls, and the calls it cost. */
+async function pxAcceptanceReadUnder(stack: TestStack, fault: FaultWhenArmed, times: number) {
+  const order = await prepared(stack);
+  stack.px.injectFault(PX_ROUTES.getRccAcceptance, made(fault), times);
+  const before = stack.px.callCount(PX_ROUTES.getRccAcceptance);
+  const status = await acceptance(stack, order);
+  stack.px.clearFaults();
+  return { status, calls: stack.px.callCount(PX_ROUTES.getRccAcceptance) - before };
+}
+
 const retryAfterDate = (seconds: number) => new Date(Date.now() + seconds * 1000).toUTCString();
+
+const retryAfterFault = (status: number, retryAfter: string): SandboxFault => ({
+  kind: 'status',
+  status,
+  headers: { 'retry-after': retryAfter },
+});
+
+/** A Retry-After of `seconds` in both forms HTTP allows, each made when asked for. */
+const retryAfterForms = (seconds: number) =>
+  [
+    ['in seconds', () => String(seconds)],
+    ['as an HTTP date', () => retryAfterDate(seconds)],
+  ] as const;
 
 async function metricsText(stack: TestStack): Promise<string> {
   return (await fetch(`${stack.app.url}/metrics`)).text();
@@ -100,154 +145,101 @@ async function circuitOf(stack: TestStack, upstream: 'DXP' | 'PX'): Promise<stri
 
 describe('unreachable upstreams', () => {
   it('answers UpstreamUnavailableError for dxp-ux when its port refuses connections', async () => {
-    const stack = await startTestStack({ DXP_BASE_URL: await closedOrigin() });
-    try {
-      const { line } = await queryLine(stack, 'PR', '16654555678');
-      expect(line).toMatchObject({ __typename: 'UpstreamUnavailableError', upstream: 'DXP' });
-      expect(stack.dxp.callCount(DXP_ROUTE)).toBe(0);
-    } finally {
-      await stack.close();
-    }
+    const stack = await startTestStackForTest({ DXP_BASE_URL: await closedOrigin() });
+    const { line } = await queryLine(stack, 'PR', '16654555678');
+    expect(line).toMatchObject({ __typename: 'UpstreamUnavailableError', upstream: 'DXP' });
+    expect(stack.dxp.callCount(DXP_ROUTE)).toBe(0);
   });
 
   it('answers UpstreamUnavailableError for Px when its port refuses connections', async () => {
-    const stack = await startTestStack({ PX_BASE_URL: await closedOrigin() });
-    try {
-      const order = newOrderKey();
-      const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(order));
-      expect(disclosure).toMatchObject(PX_UNAVAILABLE);
-      const status = await acceptance(stack, order);
-      expect(status).toMatchObject(PX_UNAVAILABLE);
-    } finally {
-      await stack.close();
-    }
+    const stack = await startTestStackForTest({ PX_BASE_URL: await closedOrigin() });
+    const order = newOrderKey();
+    const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(order));
+    expect(disclosure).toMatchObject(PX_UNAVAILABLE);
+    const status = await acceptance(stack, order);
+    expect(status).toMatchObject(PX_UNAVAILABLE);
   });
 
   it('answers UpstreamUnavailableError without calling Px when the token endpoint refuses connections', async () => {
-    const stack = await startTestStack({ PX_TOKEN_URL: `${await closedOrigin()}/oauth/token` });
-    try {
-      const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(newOrderKey()));
-      expect(disclosure).toMatchObject(PX_UNAVAILABLE);
-      expect(pxOrderCalls(stack)).toBe(0);
-    } finally {
-      await stack.close();
-    }
+    const stack = await startTestStackForTest({
+      PX_TOKEN_URL: `${await closedOrigin()}/oauth/token`,
+    });
+    const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(newOrderKey()));
+    expect(disclosure).toMatchObject(PX_UNAVAILABLE);
+    expect(pxOrderCalls(stack)).toBe(0);
   });
 
   it('answers UpstreamUnavailableError without calling Px when the token endpoint answers 503', async () => {
-    const stack = await startTestStack();
-    try {
-      stack.px.injectFault(PX_ROUTES.token, { kind: 'status', status: 503 }, 10);
-      const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(newOrderKey()));
-      expect(disclosure).toMatchObject(PX_UNAVAILABLE);
-      expect(stack.px.callCount(PX_ROUTES.token)).toBeGreaterThanOrEqual(1);
-      expect(pxOrderCalls(stack)).toBe(0);
-    } finally {
-      await stack.close();
-    }
+    const stack = await startTestStackForTest();
+    stack.px.injectFault(PX_ROUTES.token, { kind: 'status', status: 503 }, 10);
+    const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(newOrderKey()));
+    expect(disclosure).toMatchObject(PX_UNAVAILABLE);
+    expect(stack.px.callCount(PX_ROUTES.token)).toBeGreaterThanOrEqual(1);
+    expect(pxOrderCalls(stack)).toBe(0);
   });
 });
 
 describe('resets, hangs, storms and rate limits', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    // Short enough to make hangs cheap, long enough for a busy shared machine.
-    stack = await startTestStack({
-      ADDONS_CACHE_TTL_S: '0',
-      BREAKER_MIN_CALLS: '1000',
-      DXP_TIMEOUT_MS: '1000',
-      PX_TIMEOUT_MS: '1000',
-    });
+  // Short enough to make hangs cheap, long enough for a busy shared machine.
+  const stack = testStackForDescribe({
+    ADDONS_CACHE_TTL_S: '0',
+    BREAKER_MIN_CALLS: '1000',
+    DXP_TIMEOUT_MS: '1000',
+    PX_TIMEOUT_MS: '1000',
   });
-  afterAll(() => stack.close());
 
-  const dxpCallsFor = async (fault: SandboxFault, times: number) => {
-    stack.dxp.clearFaults();
-    stack.dxp.injectFault(DXP_ROUTE, fault, times);
-    const before = stack.dxp.callCount(DXP_ROUTE);
-    const { line, response } = await queryLine(stack, 'PR', '16654555678');
-    stack.dxp.clearFaults();
-    return {
-      line,
-      errors: response.body.errors,
-      calls: stack.dxp.callCount(DXP_ROUTE) - before,
-    };
-  };
-
-  const pxAcceptanceCallsFor = async (fault: SandboxFault, times: number) => {
-    const order = await prepared(stack);
-    stack.px.injectFault(PX_ROUTES.getRccAcceptance, fault, times);
-    const before = stack.px.callCount(PX_ROUTES.getRccAcceptance);
-    const status = await acceptance(stack, order);
-    stack.px.clearFaults();
-    return { status, calls: stack.px.callCount(PX_ROUTES.getRccAcceptance) - before };
-  };
-
-  it.each([
+  const TRANSIENT_FAULTS = [
     ['a reset', { kind: 'reset' }],
     ['a hang past the attempt timeout', { kind: 'hang' }],
     ['a 503 storm', { kind: 'status', status: 503 }],
-  ] as const)(
+  ] as const;
+
+  it.each(TRANSIENT_FAULTS)(
     'gives a dxp-ux read three attempts under %s, then UpstreamUnavailableError',
     async (_name, fault) => {
-      const { line, calls } = await dxpCallsFor(fault, 100);
+      const { line, calls } = await dxpReadUnder(stack, fault, 100);
       expect(line).toMatchObject({ __typename: 'UpstreamUnavailableError', upstream: 'DXP' });
       expect(calls).toBe(3);
     },
   );
 
-  it.each([
-    ['a reset', { kind: 'reset' }],
-    ['a hang past the attempt timeout', { kind: 'hang' }],
-    ['a 503 storm', { kind: 'status', status: 503 }],
-  ] as const)(
+  it.each(TRANSIENT_FAULTS)(
     'gives a Px acceptance read three attempts under %s, then UpstreamUnavailableError',
     async (_name, fault) => {
-      const { status, calls } = await pxAcceptanceCallsFor(fault, 100);
+      const { status, calls } = await pxAcceptanceReadUnder(stack, fault, 100);
       expect(status).toMatchObject(PX_UNAVAILABLE);
       expect(calls).toBe(3);
     },
   );
 
-  it.each([
-    ['in seconds', () => '1'],
-    ['as an HTTP date', () => retryAfterDate(1)],
-  ])(
+  it.each(retryAfterForms(1))(
     'waits out a dxp-ux 429 whose Retry-After is %s, then reads the line',
     async (_name, header) => {
-      const { line, calls } = await dxpCallsFor(
-        { kind: 'status', status: 429, headers: { 'retry-after': header() } },
-        1,
-      );
+      const { line, calls } = await dxpReadUnder(stack, retryAfterFault(429, header()), 1);
       expect(line).toMatchObject({ __typename: 'MobileLine', msisdn: '16654555678' });
       expect(calls).toBe(2);
     },
   );
 
-  it.each([
-    ['in seconds', () => '1'],
-    ['as an HTTP date', () => retryAfterDate(1)],
-  ])('waits out a Px 429 or 503 on a read whose Retry-After is %s', async (_name, header) => {
-    for (const status of [429, 503]) {
-      const { status: answer, calls } = await pxAcceptanceCallsFor(
-        { kind: 'status', status, headers: { 'retry-after': header() } },
-        1,
-      );
-      expect(answer, `Px ${status}`).toMatchObject({ __typename: 'RccAcceptanceStatus' });
-      expect(calls, `Px ${status}`).toBe(2);
-    }
-  });
+  it.each(retryAfterForms(1))(
+    'waits out a Px 429 or 503 on a read whose Retry-After is %s',
+    async (_name, header) => {
+      for (const status of [429, 503]) {
+        const { status: answer, calls } = await pxAcceptanceReadUnder(
+          stack,
+          retryAfterFault(status, header()),
+          1,
+        );
+        expect(answer, `Px ${status}`).toMatchObject({ __typename: 'RccAcceptanceStatus' });
+        expect(calls, `Px ${status}`).toBe(2);
+      }
+    },
+  );
 
-  it.each([
-    ['in seconds', () => '120'],
-    ['as an HTTP date', () => retryAfterDate(120)],
-  ])(
+  it.each(retryAfterForms(120))(
     'answers a dxp-ux 429 whose Retry-After (%s) is beyond reach at once, with the wait',
     async (_name, header) => {
-      const { line, calls } = await dxpCallsFor(
-        { kind: 'status', status: 429, headers: { 'retry-after': header() } },
-        100,
-      );
+      const { line, calls } = await dxpReadUnder(stack, retryAfterFault(429, header()), 100);
       expect(line).toMatchObject({ __typename: 'RateLimitedError', code: 'RATE_LIMITED' });
       expect(line['retryAfterSeconds']).toBeGreaterThanOrEqual(119);
       expect(line['retryAfterSeconds']).toBeLessThanOrEqual(120);
@@ -261,10 +253,7 @@ describe('resets, hangs, storms and rate limits', () => {
   ])(
     'answers a Retry-After of %s with a typed error and a wait that fits an Int',
     async (_name, header) => {
-      const { line, calls, errors } = await dxpCallsFor(
-        { kind: 'status', status: 429, headers: { 'retry-after': header } },
-        100,
-      );
+      const { line, calls, errors } = await dxpReadUnder(stack, retryAfterFault(429, header), 100);
       expect(errors).toBeUndefined();
       expect(line).toMatchObject({ __typename: 'RateLimitedError', code: 'RATE_LIMITED' });
       expect(line['retryAfterSeconds']).toBeGreaterThan(0);
@@ -272,11 +261,7 @@ describe('resets, hangs, storms and rate limits', () => {
       expect(calls).toBe(1);
 
       const order = await prepared(stack);
-      stack.px.injectFault(
-        PX_ROUTES.getRccAcceptance,
-        { kind: 'status', status: 503, headers: { 'retry-after': header } },
-        100,
-      );
+      stack.px.injectFault(PX_ROUTES.getRccAcceptance, retryAfterFault(503, header), 100);
       const status = await run(stack, ACCEPTANCE_WITH_WAIT, { order });
       stack.px.clearFaults();
       expect(status).toMatchObject(PX_UNAVAILABLE);
@@ -286,71 +271,46 @@ describe('resets, hangs, storms and rate limits', () => {
   );
 
   it('answers a Px 503 whose Retry-After is beyond reach at once, with the wait', async () => {
-    const { status, calls } = await pxAcceptanceCallsFor(
-      { kind: 'status', status: 503, headers: { 'retry-after': '120' } },
-      100,
-    );
+    const { status, calls } = await pxAcceptanceReadUnder(stack, retryAfterFault(503, '120'), 100);
     expect(status).toMatchObject(PX_UNAVAILABLE);
     expect(calls).toBe(1);
   });
 });
 
 describe('the request deadline', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    // Attempts may take the default seconds; the whole request may not.
-    stack = await startTestStack({
-      ADDONS_CACHE_TTL_S: '0',
-      BREAKER_MIN_CALLS: '1000',
-      REQUEST_DEADLINE_MS: '2500',
-    });
+  // Attempts may take the default seconds; the whole request may not.
+  const stack = testStackForDescribe({
+    ADDONS_CACHE_TTL_S: '0',
+    BREAKER_MIN_CALLS: '1000',
+    REQUEST_DEADLINE_MS: '2500',
   });
-  afterAll(() => stack.close());
 
   it('ends a hung dxp-ux read at the deadline, after one attempt', async () => {
-    stack.dxp.injectFault(DXP_ROUTE, { kind: 'hang' }, 100);
-    const before = stack.dxp.callCount(DXP_ROUTE);
-    const { line } = await queryLine(stack, 'PR', '16654555678');
-    stack.dxp.clearFaults();
+    const { line, calls } = await dxpReadUnder(stack, { kind: 'hang' }, 100);
     expect(line).toMatchObject({ __typename: 'UpstreamUnavailableError', upstream: 'DXP' });
-    expect(stack.dxp.callCount(DXP_ROUTE) - before).toBe(1);
+    expect(calls).toBe(1);
   });
 
   it('ends a hung Px read at the deadline, after one attempt', async () => {
-    const order = await prepared(stack);
-    stack.px.injectFault(PX_ROUTES.getRccAcceptance, { kind: 'hang' }, 100);
-    const before = stack.px.callCount(PX_ROUTES.getRccAcceptance);
-    const status = await acceptance(stack, order);
-    stack.px.clearFaults();
+    const { status, calls } = await pxAcceptanceReadUnder(stack, { kind: 'hang' }, 100);
     expect(status).toMatchObject(PX_UNAVAILABLE);
-    expect(stack.px.callCount(PX_ROUTES.getRccAcceptance) - before).toBe(1);
+    expect(calls).toBe(1);
   });
 
   it('does not wait for a Retry-After that ends past the deadline, though under the cap', async () => {
     // Four seconds: under the five-second cap, past the 2.5 s deadline even as a whole-second date.
     // A date is made right before its fault is armed: made earlier, a slow machine could bring it
     // within the deadline by the time the upstream answers.
-    for (const retryAfter of [() => '4', () => retryAfterDate(4)]) {
-      const faultNow = (): SandboxFault => ({
-        kind: 'status',
-        status: 503,
-        headers: { 'retry-after': retryAfter() },
-      });
+    for (const [, retryAfter] of retryAfterForms(4)) {
+      const faultNow = () => retryAfterFault(503, retryAfter());
       const header = retryAfter();
-      stack.dxp.injectFault(DXP_ROUTE, faultNow(), 100);
-      const before = stack.dxp.callCount(DXP_ROUTE);
-      const { line } = await queryLine(stack, 'PR', '16654555678');
-      stack.dxp.clearFaults();
-      expect(line, header).toMatchObject({ __typename: 'UpstreamUnavailableError' });
-      expect(stack.dxp.callCount(DXP_ROUTE) - before, header).toBe(1);
+      const dxp = await dxpReadUnder(stack, faultNow, 100);
+      expect(dxp.line, header).toMatchObject({ __typename: 'UpstreamUnavailableError' });
+      expect(dxp.calls, header).toBe(1);
 
-      const order = await prepared(stack);
-      stack.px.injectFault(PX_ROUTES.getRccAcceptance, faultNow(), 100);
-      const pxBefore = stack.px.callCount(PX_ROUTES.getRccAcceptance);
-      const status = await acceptance(stack, order);
-      stack.px.clearFaults();
-      expect(status, header).toMatchObject(PX_UNAVAILABLE);
-      expect(stack.px.callCount(PX_ROUTES.getRccAcceptance) - pxBefore, header).toBe(1);
+      const px = await pxAcceptanceReadUnder(stack, faultNow, 100);
+      expect(px.status, header).toMatchObject(PX_UNAVAILABLE);
+      expect(px.calls, header).toBe(1);
     }
   });
 });
@@ -398,9 +358,7 @@ describe('the circuit breaker', () => {
   /** Closed, and a line read goes to dxp-ux. */
   async function expectClosedAndServing(stack: TestStack) {
     await expectClosed(stack, 'DXP');
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      queryLine(stack, 'PR', '16654555678'),
-    );
+    const { result, calls } = await queryLineCountingCalls(stack, 'PR', '16654555678');
     expect(calls).toBe(1);
     expect(result.line.__typename).toBe('MobileLine');
   }
@@ -412,181 +370,149 @@ describe('the circuit breaker', () => {
   }
 
   it('opens on dxp-ux after three failed reads, rejects without calling it, and recovers after a good probe', async () => {
-    const stack = await startTestStack(BREAKER);
-    try {
-      stack.dxp.injectFault(DXP_ROUTE, { kind: 'status', status: 503 }, 1000);
-      for (const msisdn of FRESH_LINES) {
-        const { line } = await queryLine(stack, 'PR', msisdn);
-        expect(line).toMatchObject({ __typename: 'UpstreamUnavailableError', upstream: 'DXP' });
-      }
-      // Three operations of three attempts each: the breaker counts operations.
-      expect(stack.dxp.callCount(DXP_ROUTE)).toBe(9);
-
-      const rejected: LineResult[] = [];
-      for (let index = 0; index < 5; index++) {
-        rejected.push((await queryLine(stack, 'PR', '16654555678')).line);
-      }
-      expect(rejected.every((line) => line.__typename === 'UpstreamUnavailableError')).toBe(true);
-      expect(stack.dxp.callCount(DXP_ROUTE)).toBe(9);
-      await expectOpen(stack, 'DXP', 5);
-
-      stack.dxp.clearFaults();
-      await sleep(1_100);
-      const { line } = await queryLine(stack, 'PR', '16654555678');
-      expect(line).toMatchObject({ __typename: 'MobileLine' });
-      expect(stack.dxp.callCount(DXP_ROUTE)).toBe(10);
-      await expectClosed(stack, 'DXP');
-    } finally {
-      await stack.close();
+    const stack = await startTestStackForTest(BREAKER);
+    stack.dxp.injectFault(DXP_ROUTE, { kind: 'status', status: 503 }, 1000);
+    for (const msisdn of FRESH_LINES) {
+      const { line } = await queryLine(stack, 'PR', msisdn);
+      expect(line).toMatchObject({ __typename: 'UpstreamUnavailableError', upstream: 'DXP' });
     }
+    // Three operations of three attempts each: the breaker counts operations.
+    expect(stack.dxp.callCount(DXP_ROUTE)).toBe(9);
+
+    const rejected: LineResult[] = [];
+    for (let index = 0; index < 5; index++) {
+      rejected.push((await queryLine(stack, 'PR', '16654555678')).line);
+    }
+    expect(rejected.every((line) => line.__typename === 'UpstreamUnavailableError')).toBe(true);
+    expect(stack.dxp.callCount(DXP_ROUTE)).toBe(9);
+    await expectOpen(stack, 'DXP', 5);
+
+    stack.dxp.clearFaults();
+    await sleep(1_100);
+    const { line } = await queryLine(stack, 'PR', '16654555678');
+    expect(line).toMatchObject({ __typename: 'MobileLine' });
+    expect(stack.dxp.callCount(DXP_ROUTE)).toBe(10);
+    await expectClosed(stack, 'DXP');
   });
 
   it('opens on Px after three failed operations, rejects without calling it, and recovers after a good probe', async () => {
-    const stack = await startTestStack(BREAKER);
-    try {
-      stack.px.injectFault(PX_ROUTES.retrieveRcc, { kind: 'status', status: 503 }, 1000);
-      for (let index = 0; index < 3; index++) {
-        const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(newOrderKey()));
-        expect(disclosure).toMatchObject(PX_UNAVAILABLE);
-      }
-      expect(stack.px.callCount(PX_ROUTES.retrieveRcc)).toBe(3);
-
-      const order = newOrderKey();
-      const rejected = await run(stack, RCC_DISCLOSURE, disclosureInput(order));
-      expect(rejected).toMatchObject(PX_UNAVAILABLE);
-      const completion = await run(stack, COMPLETE_ORDER, completeInput(order));
-      expect(completion).toMatchObject({ ...PX_UNAVAILABLE, upstream: 'PX' });
-      expect(stack.px.callCount(PX_ROUTES.retrieveRcc)).toBe(3);
-      expect(stack.px.callCount(PX_ROUTES.completeOrder)).toBe(0);
-      await expectOpen(stack, 'PX', 2);
-
-      stack.px.clearFaults();
-      await sleep(1_100);
-      const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(order));
-      expect(disclosure).toMatchObject({ __typename: 'RccDisclosure' });
-      await expectClosed(stack, 'PX');
-    } finally {
-      await stack.close();
+    const stack = await startTestStackForTest(BREAKER);
+    stack.px.injectFault(PX_ROUTES.retrieveRcc, { kind: 'status', status: 503 }, 1000);
+    for (let index = 0; index < 3; index++) {
+      const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(newOrderKey()));
+      expect(disclosure).toMatchObject(PX_UNAVAILABLE);
     }
+    expect(stack.px.callCount(PX_ROUTES.retrieveRcc)).toBe(3);
+
+    const order = newOrderKey();
+    const rejected = await run(stack, RCC_DISCLOSURE, disclosureInput(order));
+    expect(rejected).toMatchObject(PX_UNAVAILABLE);
+    const completion = await run(stack, COMPLETE_ORDER, completeInput(order));
+    expect(completion).toMatchObject({ ...PX_UNAVAILABLE, upstream: 'PX' });
+    expect(stack.px.callCount(PX_ROUTES.retrieveRcc)).toBe(3);
+    expect(stack.px.callCount(PX_ROUTES.completeOrder)).toBe(0);
+    await expectOpen(stack, 'PX', 2);
+
+    stack.px.clearFaults();
+    await sleep(1_100);
+    const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(order));
+    expect(disclosure).toMatchObject({ __typename: 'RccDisclosure' });
+    await expectClosed(stack, 'PX');
   });
 
   it('counts business units and lines the caller got wrong as answers, which keep it closed', async () => {
     // MX is one dxp-ux refuses (403); CO is refused here, before any call.
-    const stack = await startTestStack({ ...BREAKER, DXP_BUSINESS_UNITS: 'PR,MX' });
-    try {
-      for (let index = 0; index < 3; index++) {
-        const local = await dxpCallsDuring(stack, () => queryLine(stack, 'CO', '16654555678'));
-        expect(local.calls).toBe(0);
-        expect(local.result.line).toMatchObject({
-          __typename: 'InvalidFieldError',
-          field: 'businessId',
-          upstreamCode: null,
-        });
-        const refused = await dxpCallsDuring(stack, () => queryLine(stack, 'MX', '16654555678'));
-        expect(refused.calls).toBe(1);
-        expect(refused.result.line).toMatchObject({
-          __typename: 'InvalidFieldError',
-          field: 'businessId',
-          upstreamCode: '403',
-        });
-        const { line } = await queryLine(stack, 'PR', '17875559876');
-        expect(line.__typename).toBe('LineNotFoundError');
-      }
-      const entities = await dxpCallsDuring(stack, () =>
-        graphql(stack.graphqlUrl, MOBILE_LINE_ENTITIES, {
-          r: [{ __typename: 'MobileLine', businessId: 'CO', msisdn: '16654555678' }],
-        }),
-      );
-      expect(entities.calls).toBe(0);
-      expect(entities.result.body.errors?.[0]?.extensions).toMatchObject({
-        code: 'INVALID_FIELD',
+    const stack = await startTestStackForTest({ ...BREAKER, DXP_BUSINESS_UNITS: 'PR,MX' });
+    for (let index = 0; index < 3; index++) {
+      const local = await queryLineCountingCalls(stack, 'CO', '16654555678');
+      expect(local.calls).toBe(0);
+      expect(local.result.line).toMatchObject({
+        __typename: 'InvalidFieldError',
         field: 'businessId',
+        upstreamCode: null,
       });
-      // Six answers and three failures: a third of the window failed.
-      expectAllUnavailable(await linesOf(stack, failingLines(3)));
-      await expectClosedAndServing(stack);
-    } finally {
-      await stack.close();
+      const refused = await queryLineCountingCalls(stack, 'MX', '16654555678');
+      expect(refused.calls).toBe(1);
+      expect(refused.result.line).toMatchObject({
+        __typename: 'InvalidFieldError',
+        field: 'businessId',
+        upstreamCode: '403',
+      });
+      const { line } = await queryLine(stack, 'PR', '17875559876');
+      expect(line.__typename).toBe('LineNotFoundError');
     }
+    const entities = await dxpCallsDuring(stack, () =>
+      graphql(stack.graphqlUrl, MOBILE_LINE_ENTITIES, {
+        r: [{ __typename: 'MobileLine', businessId: 'CO', msisdn: '16654555678' }],
+      }),
+    );
+    expect(entities.calls).toBe(0);
+    expect(entities.result.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'INVALID_FIELD',
+      field: 'businessId',
+    });
+    // Six answers and three failures: a third of the window failed.
+    expectAllUnavailable(await linesOf(stack, failingLines(3)));
+    await expectClosedAndServing(stack);
   });
 
   it('stays closed, with its defaults, through one caller asking for five lines that answer 500', async () => {
-    const stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0' });
-    try {
-      expectAllUnavailable(await linesOf(stack, failingLines(5)));
-      await expectClosedAndServing(stack);
-    } finally {
-      await stack.close();
-    }
+    const stack = await startTestStackForTest({ ADDONS_CACHE_TTL_S: '0' });
+    expectAllUnavailable(await linesOf(stack, failingLines(5)));
+    await expectClosedAndServing(stack);
   });
 
   it('opens, with its defaults, on an outage several callers meet, and readiness stays 200', async () => {
-    const stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0' });
-    try {
-      stack.dxp.injectFault(DXP_ROUTE, { kind: 'status', status: 503 }, 1000);
-      // Four callers, five lines each: the default window's 20 calls, all failing.
-      const callers = [0, 5, 10, 15].map((first) =>
-        linesOf(
-          stack,
-          Array.from(
-            { length: 5 },
-            (_, index) => `178755502${String(first + index).padStart(2, '0')}`,
-          ),
+    const stack = await startTestStackForTest({ ADDONS_CACHE_TTL_S: '0' });
+    stack.dxp.injectFault(DXP_ROUTE, { kind: 'status', status: 503 }, 1000);
+    // Four callers, five lines each: the default window's 20 calls, all failing.
+    const callers = [0, 5, 10, 15].map((first) =>
+      linesOf(
+        stack,
+        Array.from(
+          { length: 5 },
+          (_, index) => `178755502${String(first + index).padStart(2, '0')}`,
         ),
-      );
-      for (const lines of await Promise.all(callers)) expectAllUnavailable(lines);
-      const { calls } = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '16654555678'));
-      expect(calls).toBe(0);
-      await expectOpen(stack, 'DXP', 1);
-    } finally {
-      await stack.close();
-    }
+      ),
+    );
+    for (const lines of await Promise.all(callers)) expectAllUnavailable(lines);
+    const { calls } = await queryLineCountingCalls(stack, 'PR', '16654555678');
+    expect(calls).toBe(0);
+    await expectOpen(stack, 'DXP', 1);
   });
 
   it('closes on a half-open probe that answers 404, and a single 500 then does not open it again', async () => {
-    const stack = await startTestStack(BREAKER);
-    try {
-      await linesOf(stack, failingLines(3));
-      expect(await circuitOf(stack, 'DXP')).toBe('open');
-      await sleep(1_100);
-      const probe = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '17875559876'));
-      expect(probe.calls).toBe(1);
-      expect(probe.result.line.__typename).toBe('LineNotFoundError');
-      expect(await circuitOf(stack, 'DXP')).toBe('closed');
+    const stack = await startTestStackForTest(BREAKER);
+    await linesOf(stack, failingLines(3));
+    expect(await circuitOf(stack, 'DXP')).toBe('open');
+    await sleep(1_100);
+    const probe = await queryLineCountingCalls(stack, 'PR', '17875559876');
+    expect(probe.calls).toBe(1);
+    expect(probe.result.line.__typename).toBe('LineNotFoundError');
+    expect(await circuitOf(stack, 'DXP')).toBe('closed');
 
-      const failed = await queryLine(stack, 'PR', failingLines(1, 7)[0]!);
-      expect(failed.line.__typename).toBe('UpstreamUnavailableError');
-      await expectClosed(stack, 'DXP');
-    } finally {
-      await stack.close();
-    }
+    const failed = await queryLine(stack, 'PR', failingLines(1, 7)[0]!);
+    expect(failed.line.__typename).toBe('UpstreamUnavailableError');
+    await expectClosed(stack, 'DXP');
   });
 
   it('opens again when the half-open probe fails', async () => {
-    const stack = await startTestStack(BREAKER);
-    try {
-      stack.dxp.injectFault(DXP_ROUTE, { kind: 'status', status: 503 }, 1000);
-      for (const msisdn of FRESH_LINES) await queryLine(stack, 'PR', msisdn);
-      await sleep(1_100);
-      const probe = await queryLine(stack, 'PR', '16654555678');
-      expect(probe.line).toMatchObject({ __typename: 'UpstreamUnavailableError' });
-      const afterProbe = stack.dxp.callCount(DXP_ROUTE);
-      expect(afterProbe).toBeGreaterThan(9);
-      await queryLine(stack, 'PR', '16654555678');
-      expect(stack.dxp.callCount(DXP_ROUTE)).toBe(afterProbe);
-      expect(await metricsText(stack)).toContain('circuit_breaker_open{upstream="DXP"} 1');
-    } finally {
-      await stack.close();
-    }
+    const stack = await startTestStackForTest(BREAKER);
+    stack.dxp.injectFault(DXP_ROUTE, { kind: 'status', status: 503 }, 1000);
+    for (const msisdn of FRESH_LINES) await queryLine(stack, 'PR', msisdn);
+    await sleep(1_100);
+    const probe = await queryLine(stack, 'PR', '16654555678');
+    expect(probe.line).toMatchObject({ __typename: 'UpstreamUnavailableError' });
+    const afterProbe = stack.dxp.callCount(DXP_ROUTE);
+    expect(afterProbe).toBeGreaterThan(9);
+    await queryLine(stack, 'PR', '16654555678');
+    expect(stack.dxp.callCount(DXP_ROUTE)).toBe(afterProbe);
+    expect(await metricsText(stack)).toContain('circuit_breaker_open{upstream="DXP"} 1');
   });
 });
 
 describe('completeOrder when the answer is lost', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ BREAKER_MIN_CALLS: '1000', PX_TIMEOUT_MS: '1000' });
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe({ BREAKER_MIN_CALLS: '1000', PX_TIMEOUT_MS: '1000' });
 
   const submissionsOf = (partnerOrderId: string) =>
     stack.px.submittedPartnerOrderIds().filter((id) => id === partnerOrderId).length;
@@ -604,7 +530,7 @@ describe('completeOrder when the answer is lost', () => {
     { name: 'a 500', fault: { kind: 'status', status: 500 }, taken: false },
     {
       name: 'a 429 (Px refused it at its door)',
-      fault: { kind: 'status', status: 429, headers: { 'retry-after': '30' } },
+      fault: retryAfterFault(429, '30'),
       taken: false,
     },
     { name: 'a lost answer (Px took it)', fault: { kind: 'lose-answer' }, taken: true },

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INLINE_TRACE_HEADER } from '../src/graphql/plugins/inline-trace.js';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { graphql } from './helpers/app.js';
+import { testStackForDescribe } from './helpers/stack-lifetime.js';
 
 const LINE = `query Line($businessId: BusinessId!, $msisdn: Msisdn!) {
   mobileLine(businessId: $businessId, msisdn: $msisdn) { __typename ... on MobileLine { planType } }
@@ -12,11 +13,7 @@ const SEED = { businessId: 'PR', msisdn: '16654555678' };
  * subgraph answers it in the extensions of that request only.
  */
 describe('inline traces (ftv1)', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe();
 
   it('answers a trace to a request that asks for one', async () => {
     const answer = await graphql<{ mobileLine: { planType: string } }>(

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { graphql, type TestStack } from './helpers/app.js';
+import { testStackForDescribe } from './helpers/stack-lifetime.js';
 import { MOBILE_LINE_ENTITIES, dxpCallsDuring, queryLine, queryLines } from './helpers/lines.js';
 
 interface EntityLine {
@@ -43,19 +44,15 @@ const TT_ENTITY: EntityLine = {
 };
 
 /** What a router sends to resolve MobileLine references: one `_entities` fetch. */
-function fetchEntities(stack: TestStack, keys: { businessId: string; msisdn: string }[]) {
+function fetchEntities(stack: TestStack, keys: Record<string, unknown>[]) {
   return graphql<{ _entities: (EntityLine | null)[] }>(stack.graphqlUrl, MOBILE_LINE_ENTITIES, {
     r: keys.map((key) => ({ __typename: 'MobileLine', ...key })),
   });
 }
 
 describe('_entities for MobileLine over HTTP, as a router fetches them', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    // No cross-request cache, so each test counts what its own fetch cost.
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
-  });
-  afterAll(() => stack.close());
+  // No cross-request cache, so each test counts what its own fetch cost.
+  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
 
   it('resolves references in order, one dxp-ux call per distinct line', async () => {
     const { result, calls } = await dxpCallsDuring(stack, () =>
@@ -101,27 +98,19 @@ describe('_entities for MobileLine over HTTP, as a router fetches them', () => {
 });
 
 describe('_entities for MobileLine with malformed keys', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0' });
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '0' });
 
   // Representations are `_Any`: no scalar has checked their key fields, so
   // the representation guard must, before a malformed key costs a call.
   it('answers a malformed key as a bad input in its own slot, without a dxp-ux call', async () => {
-    const representations: Record<string, unknown>[] = [
+    const keys: Record<string, unknown>[] = [
       SEED,
       { businessId: 'PR', msisdn: 'abc/../16654555678' },
       { businessId: 'pr', msisdn: '16654555678' },
       { businessId: 'PR', msisdn: 16654555678 },
       { businessId: 'PR' },
     ];
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      graphql<{ _entities: (EntityLine | null)[] }>(stack.graphqlUrl, MOBILE_LINE_ENTITIES, {
-        r: representations.map((key) => ({ __typename: 'MobileLine', ...key })),
-      }),
-    );
+    const { result, calls } = await dxpCallsDuring(stack, () => fetchEntities(stack, keys));
     expect(calls).toBe(1);
     expect(result.body.data?._entities).toEqual([SEED_ENTITY, null, null, null, null]);
     const errors = result.body.errors ?? [];
@@ -142,11 +131,7 @@ describe('_entities for MobileLine with malformed keys', () => {
 });
 
 describe('_entities beside the other line fields, with the cross-request cache on', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '60' });
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '60' });
 
   // @apollo/subgraph marks the object a reference resolver returns with its
   // __typename; the loader's and the cache's record must not be that object.

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DXP_SANDBOX_CREDENTIALS } from '../src/sandbox/dxp/server.js';
-import { startTestStack, type TestStack } from './helpers/app.js';
-import { DXP_ROUTE, dxpCallsDuring, queryLine, type LineResult } from './helpers/lines.js';
+import { testStackForDescribe } from './helpers/stack-lifetime.js';
+import { DXP_ROUTE, queryLineCountingCalls, type LineResult } from './helpers/lines.js';
 
 /**
  * Every dxp-ux status and network fault, through GraphQL over HTTP, answers
@@ -37,16 +37,10 @@ function expectDxpUnavailable(
 }
 
 describe('dxp-ux statuses through Query.mobileLine', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
 
   it('answers 404 as LineNotFoundError with the msisdn, after one call', async () => {
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      queryLine(stack, 'PR', '17875559876'),
-    );
+    const { result, calls } = await queryLineCountingCalls(stack, 'PR', '17875559876');
     expect(calls).toBe(1);
     expect(result.response.body.errors).toBeUndefined();
     expect(result.line).toEqual({
@@ -65,9 +59,7 @@ describe('dxp-ux statuses through Query.mobileLine', () => {
       status: 400,
       body: { errors: [{ code: 400, message: LEAKY_TEXT, description: 'Bad Request' }] },
     });
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      queryLine(stack, SEED.businessId, SEED.msisdn),
-    );
+    const { result, calls } = await queryLineCountingCalls(stack, SEED.businessId, SEED.msisdn);
     expect(calls).toBe(1);
     expect(result.line).toMatchObject({
       __typename: 'InvalidFieldError',
@@ -80,9 +72,7 @@ describe('dxp-ux statuses through Query.mobileLine', () => {
   });
 
   it('answers a business id outside DXP_BUSINESS_UNITS as InvalidFieldError on businessId, without a call', async () => {
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      queryLine(stack, 'US', SEED.msisdn),
-    );
+    const { result, calls } = await queryLineCountingCalls(stack, 'US', SEED.msisdn);
     expect(calls).toBe(0);
     expect(result.line).toMatchObject({
       __typename: 'InvalidFieldError',
@@ -93,9 +83,7 @@ describe('dxp-ux statuses through Query.mobileLine', () => {
   });
 
   it('retries 429 as Retry-After asks, then answers RateLimitedError with the wait', async () => {
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      queryLine(stack, 'PR', '17875550429'),
-    );
+    const { result, calls } = await queryLineCountingCalls(stack, 'PR', '17875550429');
     expect(calls).toBe(3);
     expect(result.line).toEqual({
       __typename: 'RateLimitedError',
@@ -114,7 +102,7 @@ describe('dxp-ux statuses through Query.mobileLine', () => {
   ])(
     'answers a persistent $status as UpstreamUnavailableError after 3 attempts',
     async ({ status, msisdn, retryAfterSeconds }) => {
-      const { result, calls } = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', msisdn));
+      const { result, calls } = await queryLineCountingCalls(stack, 'PR', msisdn);
       expect(calls).toBe(3);
       expectDxpUnavailable(result.line, { upstreamCode: String(status), retryAfterSeconds });
       expectNoUpstreamText(result.line, 'internal error', 'Bad Gateway', 'maintenance');
@@ -128,9 +116,7 @@ describe('dxp-ux statuses through Query.mobileLine', () => {
       headers: { 'Retry-After': '1' },
       body: { errors: [{ code: 503, message: 'Service Unavailable', description: LEAKY_TEXT }] },
     });
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      queryLine(stack, SEED.businessId, SEED.msisdn),
-    );
+    const { result, calls } = await queryLineCountingCalls(stack, SEED.businessId, SEED.msisdn);
     expect(calls).toBe(2);
     expect(result.line).toMatchObject({
       __typename: 'MobileLine',
@@ -183,9 +169,7 @@ describe('dxp-ux statuses through Query.mobileLine', () => {
     'answers a 200 with $name as UpstreamUnavailableError, leaking none of it',
     async ({ body }) => {
       stack.dxp.injectFault(DXP_ROUTE, { kind: 'raw', status: 200, body });
-      const { result, calls } = await dxpCallsDuring(stack, () =>
-        queryLine(stack, SEED.businessId, SEED.msisdn),
-      );
+      const { result, calls } = await queryLineCountingCalls(stack, SEED.businessId, SEED.msisdn);
       expect(calls).toBe(1);
       expect(result.response.body.errors).toBeUndefined();
       expectDxpUnavailable(result.line, { upstreamCode: '200' });
@@ -199,9 +183,7 @@ describe('dxp-ux statuses through Query.mobileLine', () => {
       status: 418,
       body: { errors: [{ code: 418, message: LEAKY_TEXT, description: LEAKY_TEXT }] },
     });
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      queryLine(stack, SEED.businessId, SEED.msisdn),
-    );
+    const { result, calls } = await queryLineCountingCalls(stack, SEED.businessId, SEED.msisdn);
     expect(calls).toBe(1);
     expectDxpUnavailable(result.line, { upstreamCode: '418' });
     expectNoUpstreamText(result.line);
@@ -210,17 +192,11 @@ describe('dxp-ux statuses through Query.mobileLine', () => {
 
 describe('dxp-ux refusing our credentials through Query.mobileLine', () => {
   const wrongSecret = 'not-the-dxp-sandbox-secret';
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ DXP_CLIENT_SECRET: wrongSecret, BREAKER_MIN_CALLS: '1000' });
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe({ DXP_CLIENT_SECRET: wrongSecret, BREAKER_MIN_CALLS: '1000' });
 
   it('answers 401 as UpstreamUnavailableError after one call, naming no credential', async () => {
     expect(wrongSecret).not.toBe(DXP_SANDBOX_CREDENTIALS.clientSecret);
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      queryLine(stack, SEED.businessId, SEED.msisdn),
-    );
+    const { result, calls } = await queryLineCountingCalls(stack, SEED.businessId, SEED.msisdn);
     expect(calls).toBe(1);
     expectDxpUnavailable(result.line, { upstreamCode: '401' });
     expect(stack.logs.text()).not.toContain(wrongSecret);
@@ -234,20 +210,14 @@ describe('dxp-ux refusing our credentials through Query.mobileLine', () => {
 });
 
 describe('dxp-ux network faults: timeouts and resets', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack(
-      // Long enough for a healthy answer on a loaded machine, far shorter than the slow line.
-      { DXP_TIMEOUT_MS: '1500', ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' },
-      { dxpSlowLineDelayMs: 15_000 },
-    );
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe(
+    // Long enough for a healthy answer on a loaded machine, far shorter than the slow line.
+    { DXP_TIMEOUT_MS: '1500', ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' },
+    { dxpSlowLineDelayMs: 15_000 },
+  );
 
   it('answers the slow line as UpstreamUnavailableError after 3 timed-out attempts', async () => {
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      queryLine(stack, 'PR', '17875550999'),
-    );
+    const { result, calls } = await queryLineCountingCalls(stack, 'PR', '17875550999');
     expect(calls).toBe(3);
     expect(result.response.body.errors).toBeUndefined();
     expectDxpUnavailable(result.line, { upstreamCode: null });
@@ -260,16 +230,12 @@ describe('dxp-ux network faults: timeouts and resets', () => {
     'retries $name to success, and answers UpstreamUnavailableError when it persists',
     async ({ fault }) => {
       stack.dxp.injectFault(DXP_ROUTE, { kind: fault });
-      const once = await dxpCallsDuring(stack, () =>
-        queryLine(stack, SEED.businessId, SEED.msisdn),
-      );
+      const once = await queryLineCountingCalls(stack, SEED.businessId, SEED.msisdn);
       expect(once.calls).toBe(2);
       expect(once.result.line.__typename).toBe('MobileLine');
 
       stack.dxp.injectFault(DXP_ROUTE, { kind: fault }, 3);
-      const always = await dxpCallsDuring(stack, () =>
-        queryLine(stack, SEED.businessId, SEED.msisdn),
-      );
+      const always = await queryLineCountingCalls(stack, SEED.businessId, SEED.msisdn);
       expect(always.calls).toBe(3);
       expectDxpUnavailable(always.result.line, { upstreamCode: null });
     },

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_LINES_PER_OPERATION } from '../src/loaders/line-by-key.js';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
-import { dxpCallsDuring, queryLine, queryLines } from './helpers/lines.js';
+import { graphql } from './helpers/app.js';
+import { startTestStackForTest, testStackForDescribe } from './helpers/stack-lifetime.js';
+import { dxpCallsDuring, queryLine, queryLineCountingCalls, queryLines } from './helpers/lines.js';
 
 /**
  * The seed's PR 16654555678, as the dxp-ux seed (004_308e5cedb786f1c9) shows
@@ -56,11 +57,7 @@ const SEED_LINE = {
 const UNKNOWN_LINE = '17875559876';
 
 describe('Query.mobileLine over HTTP: the fixture lines mapped', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe();
 
   it("answers the seed line exactly as the seed's response describes it", async () => {
     const { line, response } = await queryLine(stack, 'PR', '16654555678');
@@ -189,12 +186,8 @@ describe('Query.mobileLine over HTTP: the fixture lines mapped', () => {
 });
 
 describe('Query.mobileLines over HTTP', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    // No cross-request cache, so every test counts what its own query cost.
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
-  });
-  afterAll(() => stack.close());
+  // No cross-request cache, so every test counts what its own query cost.
+  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
 
   it('calls dxp-ux once per distinct line and answers in the order asked, duplicates included', async () => {
     const asked = ['17875550101', '16654555678', '17875550101', UNKNOWN_LINE, '16654555678'];
@@ -297,29 +290,15 @@ describe('Query.mobileLines over HTTP', () => {
 });
 
 describe('the cross-request line cache over HTTP', () => {
-  it('answers a repeat within ADDONS_CACHE_TTL_S without a second dxp-ux call', async () => {
-    const stack = await startTestStack({ ADDONS_CACHE_TTL_S: '60' });
-    try {
-      const first = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '16654555678'));
-      const again = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '16654555678'));
-      expect(first.calls).toBe(1);
-      expect(again.calls).toBe(0);
-      expect(again.result.line).toEqual(SEED_LINE);
-    } finally {
-      await stack.close();
-    }
-  });
-
-  it('calls dxp-ux again for a repeat when ADDONS_CACHE_TTL_S=0', async () => {
-    const stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0' });
-    try {
-      const first = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '16654555678'));
-      const again = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '16654555678'));
-      expect(first.calls).toBe(1);
-      expect(again.calls).toBe(1);
-      expect(again.result.line).toEqual(SEED_LINE);
-    } finally {
-      await stack.close();
-    }
+  it.each([
+    ['answers a repeat within ADDONS_CACHE_TTL_S without a second dxp-ux call', '60', 0],
+    ['calls dxp-ux again for a repeat when ADDONS_CACHE_TTL_S=0', '0', 1],
+  ])('%s', async (_name, ttlSeconds, callsAgain) => {
+    const stack = await startTestStackForTest({ ADDONS_CACHE_TTL_S: ttlSeconds });
+    const first = await queryLineCountingCalls(stack, 'PR', '16654555678');
+    const again = await queryLineCountingCalls(stack, 'PR', '16654555678');
+    expect(first.calls).toBe(1);
+    expect(again.calls).toBe(callsAgain);
+    expect(again.result.line).toEqual(SEED_LINE);
   });
 });

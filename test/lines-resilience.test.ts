@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINE_FETCH_CONCURRENCY } from '../src/loaders/line-by-key.js';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { graphql, type TestStack } from './helpers/app.js';
+import { testStackForDescribe } from './helpers/stack-lifetime.js';
 import {
   DXP_ROUTE,
   dxpCallsDuring,
-  queryLine,
+  queryLineCountingCalls,
   queryLines,
   startRecordedStack,
   type LineResult,
@@ -15,11 +16,7 @@ import type { RecordingProxy } from './helpers/recording-proxy.js';
 const SEED = { businessId: 'PR', msisdn: '16654555678' };
 
 describe('dxp-ux Retry-After beyond what one request can wait', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
 
   it('answers RateLimitedError at once, with the wait dxp-ux asked for', async () => {
     // 8 s: past the client's cap on a Retry-After wait, yet inside the request's deadline.
@@ -29,9 +26,7 @@ describe('dxp-ux Retry-After beyond what one request can wait', () => {
       headers: { 'Retry-After': '8' },
       body: { errors: [{ code: 429, message: 'Too Many Requests', description: '' }] },
     });
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      queryLine(stack, SEED.businessId, SEED.msisdn),
-    );
+    const { result, calls } = await queryLineCountingCalls(stack, SEED.businessId, SEED.msisdn);
     expect(calls).toBe(1);
     expect(result.line).toMatchObject({
       __typename: 'RateLimitedError',
@@ -43,28 +38,22 @@ describe('dxp-ux Retry-After beyond what one request can wait', () => {
 });
 
 describe('the dxp-ux circuit breaker through GraphQL', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({
-      ADDONS_CACHE_TTL_S: '0',
-      BREAKER_MIN_CALLS: '2',
-      // Long enough that the circuit is surely still open for the query right after it opens.
-      BREAKER_HALF_OPEN_S: '3',
-    });
+  const stack = testStackForDescribe({
+    ADDONS_CACHE_TTL_S: '0',
+    BREAKER_MIN_CALLS: '2',
+    // Long enough that the circuit is surely still open for the query right after it opens.
+    BREAKER_HALF_OPEN_S: '3',
   });
-  afterAll(() => stack.close());
 
   it('opens once BREAKER_MIN_CALLS reads in its window failed, answers without calling, then lets a probe through', async () => {
     // Each failed read is one operation for the breaker, whatever its attempts.
     for (const msisdn of ['17875550500', '17875550502']) {
-      const { result, calls } = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', msisdn));
+      const { result, calls } = await queryLineCountingCalls(stack, 'PR', msisdn);
       expect(calls).toBe(3);
       expect(result.line).toMatchObject({ __typename: 'UpstreamUnavailableError' });
     }
 
-    const whileOpen = await dxpCallsDuring(stack, () =>
-      queryLine(stack, SEED.businessId, SEED.msisdn),
-    );
+    const whileOpen = await queryLineCountingCalls(stack, SEED.businessId, SEED.msisdn);
     expect(whileOpen.calls).toBe(0);
     expect(whileOpen.result.line).toMatchObject({
       __typename: 'UpstreamUnavailableError',
@@ -75,46 +64,38 @@ describe('the dxp-ux circuit breaker through GraphQL', () => {
 
     // Past BREAKER_HALF_OPEN_S, one probe goes to dxp-ux; its success closes the circuit.
     await sleep(3_200);
-    const probe = await dxpCallsDuring(stack, () => queryLine(stack, SEED.businessId, SEED.msisdn));
+    const probe = await queryLineCountingCalls(stack, SEED.businessId, SEED.msisdn);
     expect(probe.calls).toBe(1);
     expect(probe.result.line.__typename).toBe('MobileLine');
-    const after = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '17875550103'));
+    const after = await queryLineCountingCalls(stack, 'PR', '17875550103');
     expect(after.calls).toBe(1);
     expect(after.result.line.__typename).toBe('MobileLine');
   });
 
   it('does not count a line that was not found as a failure', async () => {
     for (let index = 0; index < 3; index += 1) {
-      const { result } = await dxpCallsDuring(stack, () => queryLine(stack, 'PR', '17875559876'));
+      const { result } = await queryLineCountingCalls(stack, 'PR', '17875559876');
       expect(result.line.__typename).toBe('LineNotFoundError');
     }
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      queryLine(stack, SEED.businessId, SEED.msisdn),
-    );
+    const { result, calls } = await queryLineCountingCalls(stack, SEED.businessId, SEED.msisdn);
     expect(calls).toBe(1);
     expect(result.line.__typename).toBe('MobileLine');
   });
 });
 
 describe('REQUEST_DEADLINE_MS bounds a line read, retries included', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack(
-      {
-        DXP_TIMEOUT_MS: '1500',
-        REQUEST_DEADLINE_MS: '2000',
-        ADDONS_CACHE_TTL_S: '0',
-        BREAKER_MIN_CALLS: '1000',
-      },
-      { dxpSlowLineDelayMs: 15_000 },
-    );
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe(
+    {
+      DXP_TIMEOUT_MS: '1500',
+      REQUEST_DEADLINE_MS: '2000',
+      ADDONS_CACHE_TTL_S: '0',
+      BREAKER_MIN_CALLS: '1000',
+    },
+    { dxpSlowLineDelayMs: 15_000 },
+  );
 
   it('stops retrying the slow line when the request runs out of time, and answers a typed error', async () => {
-    const { result, calls } = await dxpCallsDuring(stack, () =>
-      queryLine(stack, 'PR', '17875550999'),
-    );
+    const { result, calls } = await queryLineCountingCalls(stack, 'PR', '17875550999');
     // Three full attempts would need 4.5 s; the request has 2 s.
     expect(calls).toBeGreaterThanOrEqual(1);
     expect(calls).toBeLessThan(3);

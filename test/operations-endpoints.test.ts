@@ -1,14 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { describe, expect, it } from 'vitest';
+import { graphql, startTestStack } from './helpers/app.js';
+import { testStackForDescribe } from './helpers/stack-lifetime.js';
 
 const LINE = `query LineForMetrics { mobileLine(businessId: "PR", msisdn: "16654555678") { __typename } }`;
 
 describe('health and metrics', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack();
-  });
-  afterAll(() => stack.close());
+  const stack = testStackForDescribe();
 
   it('answers /health while live, /health/ready while it can serve, and the upstreams on /health/upstreams', async () => {
     const live = await fetch(`${stack.app.url}/health`);

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { TypedError } from '../src/errors.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createLogger } from '../src/observability/logger.js';
 import { PX_ROUTES, PX_SANDBOX_CREDENTIALS } from '../src/sandbox/px/server.js';
+import type { SandboxFault } from '../src/sandbox/sandbox-server.js';
 import { createLogCapture } from './helpers/log-capture.js';
 import { startRecordingProxy as startProxy } from './helpers/recording-proxy.js';
 import {
@@ -9,33 +9,14 @@ import {
   completeRequest,
   retrieveRequest,
   startPxHarness,
-  type PxHarness,
+  startPxHarnessWithOrder,
 } from './helpers/px.js';
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
-});
-
-async function harness(...args: Parameters<typeof startPxHarness>): Promise<PxHarness> {
-  const started = await startPxHarness(...args);
-  cleanups.push(() => started.close());
-  return started;
-}
-
-async function typedErrorOf(work: Promise<unknown>): Promise<TypedError> {
-  const error: unknown = await work.then(
-    () => new Error('expected a typed error'),
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(TypedError);
-  return error as TypedError;
-}
+import { typedErrorOf } from './helpers/typed-error.js';
 
 /** The proxy records what Px actually receives; every Px request body is JSON. */
 async function startRecordingProxy(target: string) {
   const proxy = await startProxy(target);
-  cleanups.push(() => proxy.close());
+  onTestFinished(() => proxy.close());
   return proxy;
 }
 
@@ -43,7 +24,7 @@ const jsonBody = (body: string): unknown => (body === '' ? null : JSON.parse(bod
 
 describe('Px client against the sandbox: the four calls', () => {
   it('maps each happy answer to our types', async () => {
-    const { client } = await harness();
+    const { client } = await startPxHarness();
     const key = retrieveRequest({ addressDetailId: 'ADDR-1' });
 
     const rcc = await client.retrieveRcc(key, callContext());
@@ -181,7 +162,7 @@ describe('Px client against the sandbox: the four calls', () => {
   });
 
   it('answers Px business errors as typed errors, with one call each', async () => {
-    const { sandbox, client } = await harness();
+    const { sandbox, client } = await startPxHarness();
     const noRcc = retrieveRequest({ addressDetailId: 'ADDR-NORCC' });
     const error = await typedErrorOf(client.retrieveRcc(noRcc, callContext()));
     expect(error.result).toMatchObject({
@@ -207,9 +188,7 @@ describe('Px client against the sandbox: the four calls', () => {
 
 describe('Px client against the sandbox: failures and retries', () => {
   it('sends a completeOrder whose answer never comes exactly once', async () => {
-    const { sandbox, client } = await harness({ timeoutMs: 200 });
-    const key = retrieveRequest();
-    await client.retrieveRcc(key, callContext());
+    const { sandbox, client, key } = await startPxHarnessWithOrder({ timeoutMs: 200 });
     sandbox.injectFault(PX_ROUTES.completeOrder, { kind: 'hang' }, 5);
 
     const error = await typedErrorOf(client.completeOrder(completeRequest(key), callContext()));
@@ -223,9 +202,7 @@ describe('Px client against the sandbox: failures and retries', () => {
   });
 
   it('never runs an attempt past the request deadline', async () => {
-    const { sandbox, client } = await harness({ timeoutMs: 5_000 });
-    const key = retrieveRequest();
-    await client.retrieveRcc(key, callContext());
+    const { sandbox, client, key } = await startPxHarnessWithOrder({ timeoutMs: 5_000 });
     sandbox.injectFault(PX_ROUTES.getRccAcceptance, { kind: 'hang' }, 5);
 
     const startedAt = Date.now();
@@ -237,7 +214,7 @@ describe('Px client against the sandbox: failures and retries', () => {
   });
 
   it('makes no call at all once the deadline has passed', async () => {
-    const { sandbox, client } = await harness();
+    const { sandbox, client } = await startPxHarness();
     const error = await typedErrorOf(
       client.retrieveRcc(retrieveRequest(), callContext(createLogger('silent'), -1)),
     );
@@ -250,7 +227,7 @@ describe('Px client against the sandbox: failures and retries', () => {
     ['retrieveRcc', PX_ROUTES.retrieveRcc],
     ['completeOrder', PX_ROUTES.completeOrder],
   ] as const)('sends %s once under a 503', async (name, route) => {
-    const { sandbox, client } = await harness();
+    const { sandbox, client } = await startPxHarness();
     const key = retrieveRequest();
     if (name !== 'retrieveRcc') await client.retrieveRcc(key, callContext());
     sandbox.resetCalls();
@@ -274,9 +251,7 @@ describe('Px client against the sandbox: failures and retries', () => {
   });
 
   it('sends a completeOrder once when the connection is reset', async () => {
-    const { sandbox, client } = await harness();
-    const key = retrieveRequest();
-    await client.retrieveRcc(key, callContext());
+    const { sandbox, client, key } = await startPxHarnessWithOrder();
     sandbox.injectFault(PX_ROUTES.completeOrder, { kind: 'reset' }, 3);
     const error = await typedErrorOf(client.completeOrder(completeRequest(key), callContext()));
     expect(error.result.__typename).toBe('UpstreamUnavailableError');
@@ -284,9 +259,7 @@ describe('Px client against the sandbox: failures and retries', () => {
   });
 
   it('retries getRccAcceptance after one 503, to success', async () => {
-    const { sandbox, client } = await harness();
-    const key = retrieveRequest();
-    await client.retrieveRcc(key, callContext());
+    const { sandbox, client, key } = await startPxHarnessWithOrder();
     sandbox.injectFault(PX_ROUTES.getRccAcceptance, { kind: 'status', status: 503, body: {} });
     const acceptance = await client.getRccAcceptance(key, callContext());
     expect(acceptance).toMatchObject({ transactionId: key.transactionId, accepted: false });
@@ -294,9 +267,7 @@ describe('Px client against the sandbox: failures and retries', () => {
   });
 
   it('retries getRccAcceptance after a timeout and after a reset', async () => {
-    const { sandbox, client } = await harness({ timeoutMs: 250 });
-    const key = retrieveRequest();
-    await client.retrieveRcc(key, callContext());
+    const { sandbox, client, key } = await startPxHarnessWithOrder({ timeoutMs: 250 });
     sandbox.injectFault(PX_ROUTES.getRccAcceptance, { kind: 'hang' });
     await expect(client.getRccAcceptance(key, callContext())).resolves.toBeDefined();
     expect(sandbox.callCount(PX_ROUTES.getRccAcceptance)).toBe(2);
@@ -307,9 +278,7 @@ describe('Px client against the sandbox: failures and retries', () => {
   });
 
   it('gives up on getRccAcceptance after three attempts', async () => {
-    const { sandbox, client } = await harness();
-    const key = retrieveRequest();
-    await client.retrieveRcc(key, callContext());
+    const { sandbox, client, key } = await startPxHarnessWithOrder();
     sandbox.injectFault(PX_ROUTES.getRccAcceptance, { kind: 'status', status: 502, body: {} }, 10);
     const error = await typedErrorOf(client.getRccAcceptance(key, callContext()));
     expect(error.result).toMatchObject({
@@ -320,15 +289,8 @@ describe('Px client against the sandbox: failures and retries', () => {
   });
 
   it('waits the Retry-After Px asks for before the next attempt', async () => {
-    const { sandbox, client } = await harness();
-    const key = retrieveRequest();
-    await client.retrieveRcc(key, callContext());
-    sandbox.injectFault(PX_ROUTES.getRccAcceptance, {
-      kind: 'status',
-      status: 503,
-      body: {},
-      headers: { 'retry-after': '1' },
-    });
+    const { sandbox, client, key } = await startPxHarnessWithOrder();
+    sandbox.injectFault(PX_ROUTES.getRccAcceptance, unavailableRetryAfter(1));
     const startedAt = Date.now();
     await client.getRccAcceptance(key, callContext());
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(900);
@@ -336,15 +298,8 @@ describe('Px client against the sandbox: failures and retries', () => {
   });
 
   it('answers at once, with the wait, when Retry-After is beyond the cap', async () => {
-    const { sandbox, client } = await harness();
-    const key = retrieveRequest();
-    await client.retrieveRcc(key, callContext());
-    sandbox.injectFault(PX_ROUTES.getRccAcceptance, {
-      kind: 'status',
-      status: 503,
-      body: {},
-      headers: { 'retry-after': '120' },
-    });
+    const { sandbox, client, key } = await startPxHarnessWithOrder();
+    sandbox.injectFault(PX_ROUTES.getRccAcceptance, unavailableRetryAfter(120));
     const error = await typedErrorOf(client.getRccAcceptance(key, callContext()));
     expect(error.result).toMatchObject({
       __typename: 'UpstreamUnavailableError',
@@ -357,7 +312,7 @@ describe('Px client against the sandbox: failures and retries', () => {
     ['malformed JSON', '{"transactionId": '],
     ['the wrong shape', JSON.stringify({ transactionId: 'TX', partnerOrderId: 'PO' })],
   ])('answers a 200 with %s as UpstreamUnavailableError, without its text', async (_name, body) => {
-    const { sandbox, client, metrics } = await harness();
+    const { sandbox, client, metrics } = await startPxHarness();
     sandbox.injectFault(PX_ROUTES.retrieveRcc, { kind: 'raw', status: 200, body });
     const error = await typedErrorOf(client.retrieveRcc(retrieveRequest(), callContext()));
     expect(error.result).toMatchObject({ __typename: 'UpstreamUnavailableError', upstream: 'PX' });
@@ -372,7 +327,7 @@ describe('Px client against the sandbox: failures and retries', () => {
     ['a leap second, which no Date holds', '2026-06-30T23:59:60Z'],
     ['year 9999 at a negative offset, year 10000 in UTC', '9999-12-31T23:59:59-01:00'],
   ])('answers a 200 whose time is %s as UpstreamUnavailableError', async (_name, preparedAt) => {
-    const { sandbox, client, metrics } = await harness();
+    const { sandbox, client, metrics } = await startPxHarness();
     const body = JSON.stringify({
       transactionId: 'TX',
       partnerOrderId: 'PO',
@@ -449,6 +404,11 @@ describe('Px client logs', () => {
   });
 });
 
+/** A 503 whose Retry-After asks for `seconds`. */
+function unavailableRetryAfter(seconds: number): SandboxFault {
+  return { kind: 'status', status: 503, body: {}, headers: { 'retry-after': String(seconds) } };
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -456,7 +416,7 @@ function sleep(ms: number): Promise<void> {
 /** The harness with a recording proxy between the client and the sandbox's four Px routes. */
 async function proxiedHarness() {
   const holder: { proxy?: Awaited<ReturnType<typeof startRecordingProxy>> } = {};
-  const started = await harness({
+  const started = await startPxHarness({
     baseUrl: async (sandboxUrl) => {
       holder.proxy = await startRecordingProxy(sandboxUrl);
       return holder.proxy.url;

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { TypedError } from '../src/errors.js';
 import { createLogger } from '../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../src/observability/metrics.js';
@@ -16,20 +16,10 @@ import {
   completeRequest,
   retrieveRequest,
   startPxHarness,
+  startPxHarnessWithOrder,
   tokenGrantsCounted,
-  type PxHarness,
 } from './helpers/px.js';
-
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
-});
-
-async function harness(...args: Parameters<typeof startPxHarness>): Promise<PxHarness> {
-  const started = await startPxHarness(...args);
-  cleanups.push(() => started.close());
-  return started;
-}
+import { typedErrorOf } from './helpers/typed-error.js';
 
 interface ManagerSetup {
   sandbox: PxSandboxHandle;
@@ -44,7 +34,7 @@ async function tokenManager(
   const sandbox = await startPxSandbox();
   const metrics = createMetrics({ collectDefaults: false });
   const http: UpstreamHttp = createUpstreamHttp('PX', metrics);
-  cleanups.push(async () => {
+  onTestFinished(async () => {
     await http.close();
     await sandbox.close();
   });
@@ -58,15 +48,6 @@ async function tokenManager(
     now: () => clock.now,
   });
   return { sandbox, manager, metrics, clock };
-}
-
-async function typedErrorOf(work: Promise<unknown>): Promise<TypedError> {
-  const error: unknown = await work.then(
-    () => new Error('expected a typed error'),
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(TypedError);
-  return error as TypedError;
 }
 
 describe('Px token manager against the sandbox', () => {
@@ -250,11 +231,17 @@ describe('Px token manager against the sandbox', () => {
   });
 });
 
+/** A harness whose order's RCC was read with a token Px has since revoked; its calls counted afresh. */
+async function startPxHarnessWithRevokedToken() {
+  const harness = await startPxHarnessWithOrder();
+  harness.sandbox.revokeTokens();
+  harness.sandbox.resetCalls();
+  return harness;
+}
+
 describe('Px client token handling against the sandbox', () => {
   it('refreshes a revoked token once and sends the same request once more', async () => {
-    const { sandbox, client, metrics } = await harness();
-    const request = retrieveRequest();
-    await client.retrieveRcc(request, callContext());
+    const { sandbox, client, metrics, key: request } = await startPxHarnessWithOrder();
     expect(sandbox.tokenGrants()).toBe(1);
 
     sandbox.revokeTokens();
@@ -267,11 +254,7 @@ describe('Px client token handling against the sandbox', () => {
   });
 
   it('refreshes once for concurrent calls that all met the revoked token', async () => {
-    const { sandbox, client } = await harness();
-    const request = retrieveRequest();
-    await client.retrieveRcc(request, callContext());
-    sandbox.revokeTokens();
-    sandbox.resetCalls();
+    const { sandbox, client, key: request } = await startPxHarnessWithRevokedToken();
 
     const answers = await Promise.all(
       Array.from({ length: 8 }, () => client.getRccAcceptance(request, callContext())),
@@ -282,11 +265,7 @@ describe('Px client token handling against the sandbox', () => {
   });
 
   it('refreshes before a write too, since Px refused it at its door', async () => {
-    const { sandbox, client } = await harness();
-    const request = retrieveRequest();
-    await client.retrieveRcc(request, callContext());
-    sandbox.revokeTokens();
-    sandbox.resetCalls();
+    const { sandbox, client, key: request } = await startPxHarnessWithRevokedToken();
 
     const order = await client.completeOrder(completeRequest(request), callContext());
     expect(order.status).toBe('ACKNOWLEDGED');
@@ -295,7 +274,7 @@ describe('Px client token handling against the sandbox', () => {
   });
 
   it('answers UpstreamUnavailableError when the new token is refused too', async () => {
-    const { sandbox, client } = await harness();
+    const { sandbox, client } = await startPxHarness();
     sandbox.injectFault(
       PX_ROUTES.sendRcc,
       { kind: 'status', status: 401, body: { message: 'Invalid or expired access token' } },
@@ -317,7 +296,7 @@ describe('Px client token handling against the sandbox', () => {
   });
 
   it('does not refresh for a 401 that carries a code (2030, unknown partner)', async () => {
-    const { sandbox, client } = await harness();
+    const { sandbox, client } = await startPxHarness();
     const request = retrieveRequest({ partnerId: 'P-9999' });
     const error = await typedErrorOf(client.retrieveRcc(request, callContext()));
     expect(error.result).toMatchObject({
@@ -331,7 +310,7 @@ describe('Px client token handling against the sandbox', () => {
   });
 
   it('answers the payment-down 401 as PaymentUnavailableError, without a refresh', async () => {
-    const { sandbox, client } = await harness();
+    const { sandbox, client } = await startPxHarness();
     const request = retrieveRequest({ addressDetailId: 'ADDR-1' });
     await client.retrieveRcc(request, callContext());
     const error = await typedErrorOf(
@@ -352,7 +331,7 @@ describe('Px client token handling against the sandbox', () => {
   });
 
   it('answers UpstreamUnavailableError when the token endpoint is down, without calling Px', async () => {
-    const { sandbox, client } = await harness();
+    const { sandbox, client } = await startPxHarness();
     sandbox.injectFault(PX_ROUTES.token, { kind: 'status', status: 503, body: {} });
     const error = await typedErrorOf(client.retrieveRcc(retrieveRequest(), callContext()));
     expect(error.result).toMatchObject({ __typename: 'UpstreamUnavailableError', upstream: 'PX' });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { PX_ERROR_ROWS, renderPxError } from '../src/sandbox/px/errors.js';
 import { PX_ADDRESSES, PX_FIXTURES, type ServiceableAddress } from '../src/sandbox/px/fixtures.js';
 import {
@@ -82,6 +82,13 @@ async function openPx(options: PxSandboxOptions = {}): Promise<Px> {
     call: (route, body, headers = {}) =>
       post(sandbox.url, route, body, { authorization: `Bearer ${token}`, ...headers }),
   };
+}
+
+/** openPx for the test that opens it: its sandbox closes when that test finishes. */
+async function openPxForTest(options: PxSandboxOptions = {}): Promise<Px> {
+  const px = await openPx(options);
+  onTestFinished(() => px.sandbox.close());
+  return px;
 }
 
 function serviceable(addressDetailId: string): ServiceableAddress {
@@ -196,79 +203,64 @@ describe('Px sandbox token endpoint', () => {
 
 describe('Px sandbox bearer check', () => {
   it('answers 401 without a code for a missing, unknown or revoked token', async () => {
-    const px = await openPx();
-    try {
-      const invalid = { message: 'Invalid or expired access token' };
-      expect(await post(px.sandbox.url, 'retrieve', retrieve('T-AUTH'))).toMatchObject({
-        status: 401,
-        body: invalid,
-      });
-      const unknown = await post(px.sandbox.url, 'retrieve', retrieve('T-AUTH'), {
-        authorization: 'Bearer not-a-token',
-      });
-      expect(unknown.status).toBe(401);
-      expect(unknown.body).toEqual(invalid);
+    const px = await openPxForTest();
+    const invalid = { message: 'Invalid or expired access token' };
+    expect(await post(px.sandbox.url, 'retrieve', retrieve('T-AUTH'))).toMatchObject({
+      status: 401,
+      body: invalid,
+    });
+    const unknown = await post(px.sandbox.url, 'retrieve', retrieve('T-AUTH'), {
+      authorization: 'Bearer not-a-token',
+    });
+    expect(unknown.status).toBe(401);
+    expect(unknown.body).toEqual(invalid);
 
-      expect((await px.call('retrieve', retrieve('T-AUTH'))).status).toBe(200);
-      px.sandbox.revokeTokens();
-      const revoked = await px.call('retrieve', retrieve('T-AUTH'));
-      expect(revoked.status).toBe(401);
-      expect(revoked.body).toEqual(invalid);
-      expect(revoked.body).not.toHaveProperty('code');
+    expect((await px.call('retrieve', retrieve('T-AUTH'))).status).toBe(200);
+    px.sandbox.revokeTokens();
+    const revoked = await px.call('retrieve', retrieve('T-AUTH'));
+    expect(revoked.status).toBe(401);
+    expect(revoked.body).toEqual(invalid);
+    expect(revoked.body).not.toHaveProperty('code');
 
-      const fresh = await grantToken(px.sandbox.url);
-      const again = await post(px.sandbox.url, 'retrieve', retrieve('T-AUTH'), {
-        authorization: `Bearer ${fresh}`,
-      });
-      expect(again.status).toBe(200);
-    } finally {
-      await px.sandbox.close();
-    }
+    const fresh = await grantToken(px.sandbox.url);
+    const again = await post(px.sandbox.url, 'retrieve', retrieve('T-AUTH'), {
+      authorization: `Bearer ${fresh}`,
+    });
+    expect(again.status).toBe(200);
   });
 
   it('checks the token before it reads the body', async () => {
-    const px = await openPx();
-    try {
-      const response = await fetch(`${px.sandbox.url}/pxCompleteOrder`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{not json',
-      });
-      expect(response.status).toBe(401);
-      expect(await response.json()).toEqual({ message: 'Invalid or expired access token' });
-    } finally {
-      await px.sandbox.close();
-    }
+    const px = await openPxForTest();
+    const response = await fetch(`${px.sandbox.url}/pxCompleteOrder`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ message: 'Invalid or expired access token' });
   });
 
   it('expires tokens after tokenTtlSeconds on the sandbox clock', async () => {
     const clock = manualClock();
-    const px = await openPx({ tokenTtlSeconds: 60, now: clock.now });
-    try {
-      clock.advance(59_000);
-      expect((await px.call('retrieve', retrieve('T-TTL'))).status).toBe(200);
-      clock.advance(1_000);
-      const expired = await px.call('retrieve', retrieve('T-TTL'));
-      expect(expired.status).toBe(401);
-      expect(expired.body).toEqual({ message: 'Invalid or expired access token' });
-    } finally {
-      await px.sandbox.close();
-    }
+    const px = await openPxForTest({ tokenTtlSeconds: 60, now: clock.now });
+    clock.advance(59_000);
+    expect((await px.call('retrieve', retrieve('T-TTL'))).status).toBe(200);
+    clock.advance(1_000);
+    const expired = await px.call('retrieve', retrieve('T-TTL'));
+    expect(expired.status).toBe(401);
+    expect(expired.body).toEqual({ message: 'Invalid or expired access token' });
   });
 
   it('keeps tokens per sandbox instance', async () => {
-    const first = await openPx();
+    const first = await openPxForTest();
     const second = await startPxSandbox();
-    try {
-      const firstToken = await grantToken(first.sandbox.url);
-      const elsewhere = await post(second.url, 'retrieve', retrieve('T-ISO'), {
-        authorization: `Bearer ${firstToken}`,
-      });
-      expect(elsewhere.status).toBe(401);
-      expect(second.tokenGrants()).toBe(0);
-    } finally {
-      await Promise.all([first.sandbox.close(), second.close()]);
-    }
+    onTestFinished(() => second.close());
+    const firstToken = await grantToken(first.sandbox.url);
+    const elsewhere = await post(second.url, 'retrieve', retrieve('T-ISO'), {
+      authorization: `Bearer ${firstToken}`,
+    });
+    expect(elsewhere.status).toBe(401);
+    expect(second.tokenGrants()).toBe(0);
   });
 });
 
@@ -678,252 +670,212 @@ describe('Px sandbox error rows', () => {
 describe('Px sandbox order flow', () => {
   it('retrieve, then complete VERBAL with ADDR-2 and no payment token', async () => {
     const clock = manualClock();
-    const px = await openPx({ now: clock.now });
-    try {
-      const rcc = await px.call('retrieve', retrieve('T-HAPPY-1'));
-      expect(rcc.status).toBe(200);
-      expect(rcc.body).toEqual({
-        transactionId: 'T-HAPPY-1',
-        partnerOrderId: 'PO-T-HAPPY-1',
-        preparedAt: '2025-03-01T12:00:00.000Z',
-        rcc: {
-          sections: serviceable('ADDR-2').sections,
-          charges: [
-            { name: 'Internet 100 Mbps', amount: '45.00', currency: 'USD', recurrence: 'MONTHLY' },
-            { name: 'Modem lease', amount: '15.00', currency: 'USD', recurrence: 'MONTHLY' },
-          ],
-          taxEstimate: { amount: '6.30', currency: 'USD' },
-        },
-      });
+    const px = await openPxForTest({ now: clock.now });
+    const rcc = await px.call('retrieve', retrieve('T-HAPPY-1'));
+    expect(rcc.status).toBe(200);
+    expect(rcc.body).toEqual({
+      transactionId: 'T-HAPPY-1',
+      partnerOrderId: 'PO-T-HAPPY-1',
+      preparedAt: '2025-03-01T12:00:00.000Z',
+      rcc: {
+        sections: serviceable('ADDR-2').sections,
+        charges: [
+          { name: 'Internet 100 Mbps', amount: '45.00', currency: 'USD', recurrence: 'MONTHLY' },
+          { name: 'Modem lease', amount: '15.00', currency: 'USD', recurrence: 'MONTHLY' },
+        ],
+        taxEstimate: { amount: '6.30', currency: 'USD' },
+      },
+    });
 
-      clock.advance(5 * 60_000);
-      const done = await px.call('complete', complete('T-HAPPY-1'));
-      expect(done.status).toBe(200);
-      const { orderNumber, ...order } = done.body;
-      expect(orderNumber).toMatch(/^PX\d{8}$/);
-      expect(order).toEqual({
-        transactionId: 'T-HAPPY-1',
-        partnerOrderId: 'PO-T-HAPPY-1',
-        status: 'ACKNOWLEDGED',
-        submittedAt: '2025-03-01T12:05:00.000Z',
-        items: serviceable('ADDR-2').items,
-      });
+    clock.advance(5 * 60_000);
+    const done = await px.call('complete', complete('T-HAPPY-1'));
+    expect(done.status).toBe(200);
+    const { orderNumber, ...order } = done.body;
+    expect(orderNumber).toMatch(/^PX\d{8}$/);
+    expect(order).toEqual({
+      transactionId: 'T-HAPPY-1',
+      partnerOrderId: 'PO-T-HAPPY-1',
+      status: 'ACKNOWLEDGED',
+      submittedAt: '2025-03-01T12:05:00.000Z',
+      items: serviceable('ADDR-2').items,
+    });
 
-      const acceptance = await px.call('acceptance', key('T-HAPPY-1'));
-      expect(acceptance.body).toEqual({
-        transactionId: 'T-HAPPY-1',
-        partnerOrderId: 'PO-T-HAPPY-1',
-        accepted: true,
-        acceptanceMethod: 'VERBAL',
-        acceptedAt: '2025-03-01T12:05:00.000Z',
-      });
-      expect(px.sandbox.submittedOrders()).toBe(1);
-    } finally {
-      await px.sandbox.close();
-    }
+    const acceptance = await px.call('acceptance', key('T-HAPPY-1'));
+    expect(acceptance.body).toEqual({
+      transactionId: 'T-HAPPY-1',
+      partnerOrderId: 'PO-T-HAPPY-1',
+      accepted: true,
+      acceptanceMethod: 'VERBAL',
+      acceptedAt: '2025-03-01T12:05:00.000Z',
+    });
+    expect(px.sandbox.submittedOrders()).toBe(1);
   });
 
   it('retrieve, send by SMS, read the SMS acceptance, complete ADDR-1 with tok_visa', async () => {
     const clock = manualClock();
-    const px = await openPx({ now: clock.now });
-    try {
-      const rcc = await px.call('retrieve', retrieve('T-HAPPY-2', { addressDetailId: 'ADDR-1' }));
-      expect(rcc.status).toBe(200);
-      const address = serviceable('ADDR-1');
-      const charges = address.items.flatMap((item) => item.charges);
-      expect(charges).toContainEqual({
-        name: 'Professional installation',
-        amount: '99.00',
-        currency: 'USD',
-        recurrence: 'ONE_TIME',
-      });
-      expect(rcc.body.rcc).toEqual({
-        sections: address.sections,
-        charges,
-        taxEstimate: address.taxEstimate,
-      });
+    const px = await openPxForTest({ now: clock.now });
+    const rcc = await px.call('retrieve', retrieve('T-HAPPY-2', { addressDetailId: 'ADDR-1' }));
+    expect(rcc.status).toBe(200);
+    const address = serviceable('ADDR-1');
+    const charges = address.items.flatMap((item) => item.charges);
+    expect(charges).toContainEqual({
+      name: 'Professional installation',
+      amount: '99.00',
+      currency: 'USD',
+      recurrence: 'ONE_TIME',
+    });
+    expect(rcc.body.rcc).toEqual({
+      sections: address.sections,
+      charges,
+      taxEstimate: address.taxEstimate,
+    });
 
-      clock.advance(60_000);
-      const sent = await px.call('send', send('T-HAPPY-2'));
-      expect(sent.body).toEqual({
-        transactionId: 'T-HAPPY-2',
-        partnerOrderId: 'PO-T-HAPPY-2',
-        deliveryMethod: 'SMS',
-        status: 'SENT',
-        sentAt: '2025-03-01T12:01:00.000Z',
-      });
+    clock.advance(60_000);
+    const sent = await px.call('send', send('T-HAPPY-2'));
+    expect(sent.body).toEqual({
+      transactionId: 'T-HAPPY-2',
+      partnerOrderId: 'PO-T-HAPPY-2',
+      deliveryMethod: 'SMS',
+      status: 'SENT',
+      sentAt: '2025-03-01T12:01:00.000Z',
+    });
 
-      const acceptance = await px.call('acceptance', key('T-HAPPY-2'));
-      expect(acceptance.body).toEqual({
-        transactionId: 'T-HAPPY-2',
-        partnerOrderId: 'PO-T-HAPPY-2',
-        accepted: true,
+    const acceptance = await px.call('acceptance', key('T-HAPPY-2'));
+    expect(acceptance.body).toEqual({
+      transactionId: 'T-HAPPY-2',
+      partnerOrderId: 'PO-T-HAPPY-2',
+      accepted: true,
+      acceptanceMethod: 'SMS',
+      acceptedAt: '2025-03-01T12:01:00.000Z',
+    });
+
+    const done = await px.call(
+      'complete',
+      complete('T-HAPPY-2', {
+        addressDetailId: 'ADDR-1',
         acceptanceMethod: 'SMS',
-        acceptedAt: '2025-03-01T12:01:00.000Z',
-      });
-
-      const done = await px.call(
-        'complete',
-        complete('T-HAPPY-2', {
-          addressDetailId: 'ADDR-1',
-          acceptanceMethod: 'SMS',
-          paymentToken: 'tok_visa',
-          giftCards: ['GC-1'],
-        }),
-      );
-      expect(done.status).toBe(200);
-      expect(done.body.items).toEqual(address.items);
-      expect(px.sandbox.submittedOrders()).toBe(1);
-    } finally {
-      await px.sandbox.close();
-    }
+        paymentToken: 'tok_visa',
+        giftCards: ['GC-1'],
+      }),
+    );
+    expect(done.status).toBe(200);
+    expect(done.body.items).toEqual(address.items);
+    expect(px.sandbox.submittedOrders()).toBe(1);
   });
 
   it('leaves the RCC unaccepted when sent to a declining destination', async () => {
-    const px = await openPx();
-    try {
-      await px.call('retrieve', retrieve('T-DECLINE'));
-      const sent = await px.call(
-        'send',
-        send('T-DECLINE', { deliveryMethod: 'EMAIL', destination: 'will.DECLINE@example.com' }),
-      );
-      expect(sent.status).toBe(200);
-      const acceptance = await px.call('acceptance', key('T-DECLINE'));
-      expect(acceptance.body).toEqual({
-        transactionId: 'T-DECLINE',
-        partnerOrderId: 'PO-T-DECLINE',
-        accepted: false,
-        acceptanceMethod: null,
-        acceptedAt: null,
-      });
-    } finally {
-      await px.sandbox.close();
-    }
+    const px = await openPxForTest();
+    await px.call('retrieve', retrieve('T-DECLINE'));
+    const sent = await px.call(
+      'send',
+      send('T-DECLINE', { deliveryMethod: 'EMAIL', destination: 'will.DECLINE@example.com' }),
+    );
+    expect(sent.status).toBe(200);
+    const acceptance = await px.call('acceptance', key('T-DECLINE'));
+    expect(acceptance.body).toEqual({
+      transactionId: 'T-DECLINE',
+      partnerOrderId: 'PO-T-DECLINE',
+      accepted: false,
+      acceptanceMethod: null,
+      acceptedAt: null,
+    });
   });
 
   it('answers 2130 to a second complete and keeps one submitted order', async () => {
-    const px = await openPx();
-    try {
-      await px.call('retrieve', retrieve('T-TWICE'));
-      const first = await px.call('complete', complete('T-TWICE'));
-      expect(first.status).toBe(200);
-      const second = await px.call('complete', complete('T-TWICE'));
-      expect(second).toMatchObject({ status: 410, body: { code: '2130' } });
-      expect(px.sandbox.submittedOrders()).toBe(1);
-      expect(px.sandbox.callCount(PX_ROUTES.completeOrder)).toBe(2);
-    } finally {
-      await px.sandbox.close();
-    }
+    const px = await openPxForTest();
+    await px.call('retrieve', retrieve('T-TWICE'));
+    const first = await px.call('complete', complete('T-TWICE'));
+    expect(first.status).toBe(200);
+    const second = await px.call('complete', complete('T-TWICE'));
+    expect(second).toMatchObject({ status: 410, body: { code: '2130' } });
+    expect(px.sandbox.submittedOrders()).toBe(1);
+    expect(px.sandbox.callCount(PX_ROUTES.completeOrder)).toBe(2);
   });
 
   it('lets a completion fixed after a typed error go through', async () => {
-    const px = await openPx();
-    try {
-      await px.call('retrieve', retrieve('T-FIX', { addressDetailId: 'ADDR-1' }));
-      const declined = await px.call(
-        'complete',
-        complete('T-FIX', { addressDetailId: 'ADDR-1', paymentToken: 'tok_declined' }),
-      );
-      expect(declined.body).toMatchObject({ code: '1099' });
-      const approved = await px.call(
-        'complete',
-        complete('T-FIX', { addressDetailId: 'ADDR-1', paymentToken: 'tok_visa' }),
-      );
-      expect(approved.status).toBe(200);
-      expect(px.sandbox.submittedOrders()).toBe(1);
-    } finally {
-      await px.sandbox.close();
-    }
+    const px = await openPxForTest();
+    await px.call('retrieve', retrieve('T-FIX', { addressDetailId: 'ADDR-1' }));
+    const declined = await px.call(
+      'complete',
+      complete('T-FIX', { addressDetailId: 'ADDR-1', paymentToken: 'tok_declined' }),
+    );
+    expect(declined.body).toMatchObject({ code: '1099' });
+    const approved = await px.call(
+      'complete',
+      complete('T-FIX', { addressDetailId: 'ADDR-1', paymentToken: 'tok_visa' }),
+    );
+    expect(approved.status).toBe(200);
+    expect(px.sandbox.submittedOrders()).toBe(1);
   });
 
   it('prepares EXPIRED- transactions 121 minutes back and answers 2215 on complete', async () => {
     const clock = manualClock();
-    const px = await openPx({ now: clock.now });
-    try {
-      const rcc = await px.call('retrieve', retrieve('EXPIRED-1'));
-      expect(rcc.body.preparedAt).toBe('2025-03-01T09:59:00.000Z');
-      const done = await px.call('complete', complete('EXPIRED-1'));
-      expect(done).toMatchObject({ status: 410, body: { code: '2215' } });
-    } finally {
-      await px.sandbox.close();
-    }
+    const px = await openPxForTest({ now: clock.now });
+    const rcc = await px.call('retrieve', retrieve('EXPIRED-1'));
+    expect(rcc.body.preparedAt).toBe('2025-03-01T09:59:00.000Z');
+    const done = await px.call('complete', complete('EXPIRED-1'));
+    expect(done).toMatchObject({ status: 410, body: { code: '2215' } });
   });
 
   it('answers 2215 once 120 minutes have passed since the first retrieve', async () => {
     const clock = manualClock();
-    const px = await openPx({ now: clock.now, tokenTtlSeconds: 24 * 3600 });
-    try {
-      await px.call('retrieve', retrieve('T-LATE'));
-      clock.advance(120 * 60_000);
-      await px.call('retrieve', retrieve('T-LATE'));
-      clock.advance(1);
-      const done = await px.call('complete', complete('T-LATE'));
-      expect(done).toMatchObject({ status: 410, body: { code: '2215' } });
-    } finally {
-      await px.sandbox.close();
-    }
+    const px = await openPxForTest({ now: clock.now, tokenTtlSeconds: 24 * 3600 });
+    await px.call('retrieve', retrieve('T-LATE'));
+    clock.advance(120 * 60_000);
+    await px.call('retrieve', retrieve('T-LATE'));
+    clock.advance(1);
+    const done = await px.call('complete', complete('T-LATE'));
+    expect(done).toMatchObject({ status: 410, body: { code: '2215' } });
   });
 
   it('keeps preparedAt across repeated retrieves of the same pair', async () => {
     const clock = manualClock();
-    const px = await openPx({ now: clock.now });
-    try {
-      const first = await px.call('retrieve', retrieve('T-IDEM'));
-      clock.advance(10 * 60_000);
-      const second = await px.call('retrieve', retrieve('T-IDEM'));
-      expect(second.body).toEqual(first.body);
-    } finally {
-      await px.sandbox.close();
-    }
+    const px = await openPxForTest({ now: clock.now });
+    const first = await px.call('retrieve', retrieve('T-IDEM'));
+    clock.advance(10 * 60_000);
+    const second = await px.call('retrieve', retrieve('T-IDEM'));
+    expect(second.body).toEqual(first.body);
   });
 
   it('counts calls by route and grants, and echoes X-Correlation-ID', async () => {
-    const px = await openPx();
-    try {
-      const answer = await px.call('retrieve', retrieve('T-COUNT'), {
-        'x-correlation-id': 'corr-123',
-      });
-      expect(answer.headers.get('x-correlation-id')).toBe('corr-123');
-      const refused = await post(px.sandbox.url, 'send', send('T-COUNT'), {
-        'x-correlation-id': 'corr-456',
-      });
-      expect(refused.status).toBe(401);
-      expect(refused.headers.get('x-correlation-id')).toBe('corr-456');
-      await px.call('send', send('T-COUNT'));
-      await px.call('acceptance', key('T-COUNT'));
-      await px.call('complete', complete('T-COUNT'));
+    const px = await openPxForTest();
+    const answer = await px.call('retrieve', retrieve('T-COUNT'), {
+      'x-correlation-id': 'corr-123',
+    });
+    expect(answer.headers.get('x-correlation-id')).toBe('corr-123');
+    const refused = await post(px.sandbox.url, 'send', send('T-COUNT'), {
+      'x-correlation-id': 'corr-456',
+    });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('x-correlation-id')).toBe('corr-456');
+    await px.call('send', send('T-COUNT'));
+    await px.call('acceptance', key('T-COUNT'));
+    await px.call('complete', complete('T-COUNT'));
 
-      expect(px.sandbox.calls()).toEqual({
-        [PX_ROUTES.token]: 1,
-        [PX_ROUTES.retrieveRcc]: 1,
-        [PX_ROUTES.sendRcc]: 2,
-        [PX_ROUTES.getRccAcceptance]: 1,
-        [PX_ROUTES.completeOrder]: 1,
-      });
-      expect(px.sandbox.tokenGrants()).toBe(1);
-      expect(px.sandbox.submittedOrders()).toBe(1);
-    } finally {
-      await px.sandbox.close();
-    }
+    expect(px.sandbox.calls()).toEqual({
+      [PX_ROUTES.token]: 1,
+      [PX_ROUTES.retrieveRcc]: 1,
+      [PX_ROUTES.sendRcc]: 2,
+      [PX_ROUTES.getRccAcceptance]: 1,
+      [PX_ROUTES.completeOrder]: 1,
+    });
+    expect(px.sandbox.tokenGrants()).toBe(1);
+    expect(px.sandbox.submittedOrders()).toBe(1);
   });
 
   it('serves an injected fault once, then the real answer', async () => {
-    const px = await openPx();
-    try {
-      await px.call('retrieve', retrieve('T-FAULT'));
-      px.sandbox.injectFault(PX_ROUTES.completeOrder, {
-        kind: 'status',
-        status: 503,
-        body: { down: true },
-      });
-      expect(await px.call('complete', complete('T-FAULT'))).toMatchObject({
-        status: 503,
-        body: { down: true },
-      });
-      expect((await px.call('complete', complete('T-FAULT'))).status).toBe(200);
-    } finally {
-      await px.sandbox.close();
-    }
+    const px = await openPxForTest();
+    await px.call('retrieve', retrieve('T-FAULT'));
+    px.sandbox.injectFault(PX_ROUTES.completeOrder, {
+      kind: 'status',
+      status: 503,
+      body: { down: true },
+    });
+    expect(await px.call('complete', complete('T-FAULT'))).toMatchObject({
+      status: 503,
+      body: { down: true },
+    });
+    expect((await px.call('complete', complete('T-FAULT'))).status).toBe(200);
   });
 });
 

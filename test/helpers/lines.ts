@@ -69,6 +69,15 @@ export async function queryLine(
   return { line, response };
 }
 
+/** queryLine, with the dxp-ux calls it cost. */
+export function queryLineCountingCalls(
+  stack: TestStack,
+  businessId: string,
+  msisdn: string,
+): Promise<{ result: Awaited<ReturnType<typeof queryLine>>; calls: number }> {
+  return dxpCallsDuring(stack, () => queryLine(stack, businessId, msisdn));
+}
+
 export async function queryLines(
   stack: TestStack,
   businessId: string,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { onTestFinished } from 'vitest';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import {
@@ -32,13 +33,13 @@ export interface PxHarness {
   sandbox: PxSandboxHandle;
   client: PxClient;
   metrics: Metrics;
-  close(): Promise<void>;
 }
 
 /**
  * The real Px client, with its own pool, breaker and metrics, in front of a
- * fresh Px sandbox on a free loopback port. `baseUrl` puts something (a
- * recording proxy) between them.
+ * fresh Px sandbox on a free loopback port, for the test that starts it: both
+ * close when that test finishes. `baseUrl` puts something (a recording proxy)
+ * between them.
  */
 export async function startPxHarness(
   options: {
@@ -59,15 +60,21 @@ export async function startPxHarness(
     resilience: createTestResilience('PX', metrics, 50),
     metrics,
   });
-  return {
-    sandbox,
-    client,
-    metrics,
-    async close() {
-      await client.close();
-      await sandbox.close();
-    },
-  };
+  onTestFinished(async () => {
+    await client.close();
+    await sandbox.close();
+  });
+  return { sandbox, client, metrics };
+}
+
+/** The harness with one order whose RCC Px has prepared, as every later call of the flow needs. */
+export async function startPxHarnessWithOrder(
+  options: Parameters<typeof startPxHarness>[0] = {},
+): Promise<PxHarness & { key: PxRetrieveRccRequest }> {
+  const harness = await startPxHarness(options);
+  const key = retrieveRequest();
+  await harness.client.retrieveRcc(key, callContext());
+  return { ...harness, key };
 }
 
 export async function tokenGrantsCounted(metrics: Metrics): Promise<number> {
