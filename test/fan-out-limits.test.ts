@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_LINES_PER_OPERATION } from '../src/loaders/line-by-key.js';
-import { graphql } from './helpers/app.js';
-import { testStackForDescribe } from './helpers/stack-lifetime.js';
+import { graphql, useTestStack } from './helpers/app.js';
 import { MOBILE_LINE_ENTITIES, dxpCallsDuring, queryLine } from './helpers/lines.js';
 
 const MAX_REPRESENTATIONS = 500;
@@ -25,7 +24,7 @@ function expectRefusedWhole(
 }
 
 describe('how far one operation may fan out, refused whole before anything runs', () => {
-  const stack = testStackForDescribe({
+  const stack = useTestStack({
     ADDONS_CACHE_TTL_S: '0',
     BREAKER_MIN_CALLS: '1000',
     MAX_REPRESENTATIONS: String(MAX_REPRESENTATIONS),

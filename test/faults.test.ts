@@ -3,8 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { PX_ROUTES } from '../src/sandbox/px/server.js';
 import type { SandboxFault } from '../src/sandbox/sandbox-server.js';
-import { graphql, type TestStack } from './helpers/app.js';
-import { startTestStackForTest, testStackForDescribe } from './helpers/stack-lifetime.js';
+import {
+  answerOf,
+  graphql,
+  startTestStackForTest,
+  useTestStack,
+  type TestStack,
+} from './helpers/app.js';
 import {
   DXP_ROUTE,
   MOBILE_LINE_ENTITIES,
@@ -14,14 +19,8 @@ import {
   queryLineCountingCalls,
   type LineResult,
 } from './helpers/lines.js';
-import {
-  COMPLETE_ORDER,
-  RCC_ACCEPTANCE,
-  RCC_DISCLOSURE,
-  completeInput,
-  disclosureInput,
-  newOrderKey,
-} from './helpers/px-operations.js';
+import { RCC_ACCEPTANCE, newOrderKey } from './helpers/px-operations.js';
+import { complete, disclose } from './helpers/order-flow.js';
 
 /**
  * What the network and the upstreams can do wrong, through GraphQL over HTTP
@@ -30,11 +29,6 @@ import {
  * under every one of them. Outcomes are asserted by the calls each sandbox
  * counted, not by the clock.
  */
-
-type Result = Record<string, unknown> & { __typename: string };
-interface Data {
-  [root: string]: Result;
-}
 
 /** Px operations other than completeOrder select no `upstream`; their code says it all. */
 const PX_UNAVAILABLE = { __typename: 'UpstreamUnavailableError', code: 'UPSTREAM_UNAVAILABLE' };
@@ -63,24 +57,15 @@ const pxOrderCalls = (stack: TestStack) =>
     .map((route) => stack.px.callCount(route))
     .reduce((sum, count) => sum + count, 0);
 
-async function run(stack: TestStack, query: string, variables: Record<string, unknown>) {
-  const response = await graphql<Data>(stack.graphqlUrl, query, variables);
-  expect(response.status).toBe(200);
-  expect(response.body.errors).toBeUndefined();
-  const [result] = Object.values(response.body.data ?? {});
-  if (result === undefined) throw new Error('no result in the answer');
-  return result;
-}
-
 async function prepared(stack: TestStack) {
   const order = newOrderKey();
-  const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(order));
+  const disclosure = await disclose(stack, order);
   expect(disclosure.__typename).toBe('RccDisclosure');
   return order;
 }
 
 const acceptance = (stack: TestStack, order: ReturnType<typeof newOrderKey>) =>
-  run(stack, RCC_ACCEPTANCE, { order });
+  answerOf(stack, RCC_ACCEPTANCE, { order });
 
 /** A fault, or one made the moment it is armed: a Retry-After date must not age before its request. */
 type FaultWhenArmed = SandboxFault | (() => SandboxFault);
@@ -154,7 +139,7 @@ describe('unreachable upstreams', () => {
   it('answers UpstreamUnavailableError for Px when its port refuses connections', async () => {
     const stack = await startTestStackForTest({ PX_BASE_URL: await closedOrigin() });
     const order = newOrderKey();
-    const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(order));
+    const disclosure = await disclose(stack, order);
     expect(disclosure).toMatchObject(PX_UNAVAILABLE);
     const status = await acceptance(stack, order);
     expect(status).toMatchObject(PX_UNAVAILABLE);
@@ -164,7 +149,7 @@ describe('unreachable upstreams', () => {
     const stack = await startTestStackForTest({
       PX_TOKEN_URL: `${await closedOrigin()}/oauth/token`,
     });
-    const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(newOrderKey()));
+    const disclosure = await disclose(stack, newOrderKey());
     expect(disclosure).toMatchObject(PX_UNAVAILABLE);
     expect(pxOrderCalls(stack)).toBe(0);
   });
@@ -172,7 +157,7 @@ describe('unreachable upstreams', () => {
   it('answers UpstreamUnavailableError without calling Px when the token endpoint answers 503', async () => {
     const stack = await startTestStackForTest();
     stack.px.injectFault(PX_ROUTES.token, { kind: 'status', status: 503 }, 10);
-    const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(newOrderKey()));
+    const disclosure = await disclose(stack, newOrderKey());
     expect(disclosure).toMatchObject(PX_UNAVAILABLE);
     expect(stack.px.callCount(PX_ROUTES.token)).toBeGreaterThanOrEqual(1);
     expect(pxOrderCalls(stack)).toBe(0);
@@ -181,7 +166,7 @@ describe('unreachable upstreams', () => {
 
 describe('resets, hangs, storms and rate limits', () => {
   // Short enough to make hangs cheap, long enough for a busy shared machine.
-  const stack = testStackForDescribe({
+  const stack = useTestStack({
     ADDONS_CACHE_TTL_S: '0',
     BREAKER_MIN_CALLS: '1000',
     DXP_TIMEOUT_MS: '1000',
@@ -262,7 +247,7 @@ describe('resets, hangs, storms and rate limits', () => {
 
       const order = await prepared(stack);
       stack.px.injectFault(PX_ROUTES.getRccAcceptance, retryAfterFault(503, header), 100);
-      const status = await run(stack, ACCEPTANCE_WITH_WAIT, { order });
+      const status = await answerOf(stack, ACCEPTANCE_WITH_WAIT, { order });
       stack.px.clearFaults();
       expect(status).toMatchObject(PX_UNAVAILABLE);
       expect(status['retryAfterSeconds']).toBeGreaterThan(0);
@@ -279,7 +264,7 @@ describe('resets, hangs, storms and rate limits', () => {
 
 describe('the request deadline', () => {
   // Attempts may take the default seconds; the whole request may not.
-  const stack = testStackForDescribe({
+  const stack = useTestStack({
     ADDONS_CACHE_TTL_S: '0',
     BREAKER_MIN_CALLS: '1000',
     REQUEST_DEADLINE_MS: '2500',
@@ -399,15 +384,15 @@ describe('the circuit breaker', () => {
     const stack = await startTestStackForTest(BREAKER);
     stack.px.injectFault(PX_ROUTES.retrieveRcc, { kind: 'status', status: 503 }, 1000);
     for (let index = 0; index < 3; index++) {
-      const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(newOrderKey()));
+      const disclosure = await disclose(stack, newOrderKey());
       expect(disclosure).toMatchObject(PX_UNAVAILABLE);
     }
     expect(stack.px.callCount(PX_ROUTES.retrieveRcc)).toBe(3);
 
     const order = newOrderKey();
-    const rejected = await run(stack, RCC_DISCLOSURE, disclosureInput(order));
+    const rejected = await disclose(stack, order);
     expect(rejected).toMatchObject(PX_UNAVAILABLE);
-    const completion = await run(stack, COMPLETE_ORDER, completeInput(order));
+    const completion = await complete(stack, order);
     expect(completion).toMatchObject({ ...PX_UNAVAILABLE, upstream: 'PX' });
     expect(stack.px.callCount(PX_ROUTES.retrieveRcc)).toBe(3);
     expect(stack.px.callCount(PX_ROUTES.completeOrder)).toBe(0);
@@ -415,7 +400,7 @@ describe('the circuit breaker', () => {
 
     stack.px.clearFaults();
     await sleep(1_100);
-    const disclosure = await run(stack, RCC_DISCLOSURE, disclosureInput(order));
+    const disclosure = await disclose(stack, order);
     expect(disclosure).toMatchObject({ __typename: 'RccDisclosure' });
     await expectClosed(stack, 'PX');
   });
@@ -512,7 +497,7 @@ describe('the circuit breaker', () => {
 });
 
 describe('completeOrder when the answer is lost', () => {
-  const stack = testStackForDescribe({ BREAKER_MIN_CALLS: '1000', PX_TIMEOUT_MS: '1000' });
+  const stack = useTestStack({ BREAKER_MIN_CALLS: '1000', PX_TIMEOUT_MS: '1000' });
 
   const submissionsOf = (partnerOrderId: string) =>
     stack.px.submittedPartnerOrderIds().filter((id) => id === partnerOrderId).length;
@@ -541,14 +526,14 @@ describe('completeOrder when the answer is lost', () => {
       const sent = () => stack.px.callCount(PX_ROUTES.completeOrder);
       const before = sent();
       stack.px.injectFault(PX_ROUTES.completeOrder, fault);
-      const first = await run(stack, COMPLETE_ORDER, completeInput(order));
+      const first = await complete(stack, order);
       expect(first).toMatchObject({ ...PX_UNAVAILABLE, upstream: 'PX' });
       expect(sent() - before).toBe(1);
 
       if (taken) await untilSubmitted(order.partnerOrderId);
       expect(submissionsOf(order.partnerOrderId)).toBe(taken ? 1 : 0);
 
-      const next = await run(stack, COMPLETE_ORDER, completeInput(order));
+      const next = await complete(stack, order);
       expect(sent() - before).toBe(2);
       if (taken) {
         expect(next).toMatchObject({
@@ -561,7 +546,7 @@ describe('completeOrder when the answer is lost', () => {
       }
       expect(submissionsOf(order.partnerOrderId)).toBe(1);
 
-      const again = await run(stack, COMPLETE_ORDER, completeInput(order));
+      const again = await complete(stack, order);
       expect(['OrderCompleted', 'OrderAlreadySubmittedError']).toContain(again.__typename);
       if (!taken) expect(sent() - before).toBe(2);
       expect(submissionsOf(order.partnerOrderId)).toBe(1);

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { INLINE_TRACE_HEADER } from '../src/graphql/plugins/inline-trace.js';
-import { graphql } from './helpers/app.js';
-import { testStackForDescribe } from './helpers/stack-lifetime.js';
+import { graphql, useTestStack } from './helpers/app.js';
 
 const LINE = `query Line($businessId: BusinessId!, $msisdn: Msisdn!) {
   mobileLine(businessId: $businessId, msisdn: $msisdn) { __typename ... on MobileLine { planType } }
@@ -13,7 +12,7 @@ const SEED = { businessId: 'PR', msisdn: '16654555678' };
  * subgraph answers it in the extensions of that request only.
  */
 describe('inline traces (ftv1)', () => {
-  const stack = testStackForDescribe();
+  const stack = useTestStack();
 
   it('answers a trace to a request that asks for one', async () => {
     const answer = await graphql<{ mobileLine: { planType: string } }>(

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graphql, type TestStack } from './helpers/app.js';
-import { testStackForDescribe } from './helpers/stack-lifetime.js';
+import { graphql, type TestStack, useTestStack } from './helpers/app.js';
 import { MOBILE_LINE_ENTITIES, dxpCallsDuring, queryLine, queryLines } from './helpers/lines.js';
 
 interface EntityLine {
@@ -52,7 +51,7 @@ function fetchEntities(stack: TestStack, keys: Record<string, unknown>[]) {
 
 describe('_entities for MobileLine over HTTP, as a router fetches them', () => {
   // No cross-request cache, so each test counts what its own fetch cost.
-  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
+  const stack = useTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
 
   it('resolves references in order, one dxp-ux call per distinct line', async () => {
     const { result, calls } = await dxpCallsDuring(stack, () =>
@@ -98,7 +97,7 @@ describe('_entities for MobileLine over HTTP, as a router fetches them', () => {
 });
 
 describe('_entities for MobileLine with malformed keys', () => {
-  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '0' });
+  const stack = useTestStack({ ADDONS_CACHE_TTL_S: '0' });
 
   // Representations are `_Any`: no scalar has checked their key fields, so
   // the representation guard must, before a malformed key costs a call.
@@ -131,7 +130,7 @@ describe('_entities for MobileLine with malformed keys', () => {
 });
 
 describe('_entities beside the other line fields, with the cross-request cache on', () => {
-  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '60' });
+  const stack = useTestStack({ ADDONS_CACHE_TTL_S: '60' });
 
   // @apollo/subgraph marks the object a reference resolver returns with its
   // __typename; the loader's and the cache's record must not be that object.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { useTestStack } from './helpers/app.js';
 import { DXP_SANDBOX_CREDENTIALS } from '../src/sandbox/dxp/server.js';
-import { testStackForDescribe } from './helpers/stack-lifetime.js';
 import { DXP_ROUTE, queryLineCountingCalls, type LineResult } from './helpers/lines.js';
 
 /**
@@ -37,7 +37,7 @@ function expectDxpUnavailable(
 }
 
 describe('dxp-ux statuses through Query.mobileLine', () => {
-  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
+  const stack = useTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
 
   it('answers 404 as LineNotFoundError with the msisdn, after one call', async () => {
     const { result, calls } = await queryLineCountingCalls(stack, 'PR', '17875559876');
@@ -192,7 +192,7 @@ describe('dxp-ux statuses through Query.mobileLine', () => {
 
 describe('dxp-ux refusing our credentials through Query.mobileLine', () => {
   const wrongSecret = 'not-the-dxp-sandbox-secret';
-  const stack = testStackForDescribe({ DXP_CLIENT_SECRET: wrongSecret, BREAKER_MIN_CALLS: '1000' });
+  const stack = useTestStack({ DXP_CLIENT_SECRET: wrongSecret, BREAKER_MIN_CALLS: '1000' });
 
   it('answers 401 as UpstreamUnavailableError after one call, naming no credential', async () => {
     expect(wrongSecret).not.toBe(DXP_SANDBOX_CREDENTIALS.clientSecret);
@@ -210,7 +210,7 @@ describe('dxp-ux refusing our credentials through Query.mobileLine', () => {
 });
 
 describe('dxp-ux network faults: timeouts and resets', () => {
-  const stack = testStackForDescribe(
+  const stack = useTestStack(
     // Long enough for a healthy answer on a loaded machine, far shorter than the slow line.
     { DXP_TIMEOUT_MS: '1500', ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' },
     { dxpSlowLineDelayMs: 15_000 },

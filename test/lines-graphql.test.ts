@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_LINES_PER_OPERATION } from '../src/loaders/line-by-key.js';
-import { graphql } from './helpers/app.js';
-import { startTestStackForTest, testStackForDescribe } from './helpers/stack-lifetime.js';
+import { graphql, startTestStackForTest, useTestStack } from './helpers/app.js';
 import { dxpCallsDuring, queryLine, queryLineCountingCalls, queryLines } from './helpers/lines.js';
 
 /**
@@ -57,7 +56,7 @@ const SEED_LINE = {
 const UNKNOWN_LINE = '17875559876';
 
 describe('Query.mobileLine over HTTP: the fixture lines mapped', () => {
-  const stack = testStackForDescribe();
+  const stack = useTestStack();
 
   it("answers the seed line exactly as the seed's response describes it", async () => {
     const { line, response } = await queryLine(stack, 'PR', '16654555678');
@@ -187,7 +186,7 @@ describe('Query.mobileLine over HTTP: the fixture lines mapped', () => {
 
 describe('Query.mobileLines over HTTP', () => {
   // No cross-request cache, so every test counts what its own query cost.
-  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
+  const stack = useTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
 
   it('calls dxp-ux once per distinct line and answers in the order asked, duplicates included', async () => {
     const asked = ['17875550101', '16654555678', '17875550101', UNKNOWN_LINE, '16654555678'];

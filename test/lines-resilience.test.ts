@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINE_FETCH_CONCURRENCY } from '../src/loaders/line-by-key.js';
-import { graphql, type TestStack } from './helpers/app.js';
-import { testStackForDescribe } from './helpers/stack-lifetime.js';
+import { graphql, type TestStack, useTestStack } from './helpers/app.js';
 import {
   DXP_ROUTE,
   dxpCallsDuring,
@@ -16,7 +15,7 @@ import type { RecordingProxy } from './helpers/recording-proxy.js';
 const SEED = { businessId: 'PR', msisdn: '16654555678' };
 
 describe('dxp-ux Retry-After beyond what one request can wait', () => {
-  const stack = testStackForDescribe({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
+  const stack = useTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
 
   it('answers RateLimitedError at once, with the wait dxp-ux asked for', async () => {
     // 8 s: past the client's cap on a Retry-After wait, yet inside the request's deadline.
@@ -38,7 +37,7 @@ describe('dxp-ux Retry-After beyond what one request can wait', () => {
 });
 
 describe('the dxp-ux circuit breaker through GraphQL', () => {
-  const stack = testStackForDescribe({
+  const stack = useTestStack({
     ADDONS_CACHE_TTL_S: '0',
     BREAKER_MIN_CALLS: '2',
     // Long enough that the circuit is surely still open for the query right after it opens.
@@ -84,7 +83,7 @@ describe('the dxp-ux circuit breaker through GraphQL', () => {
 });
 
 describe('REQUEST_DEADLINE_MS bounds a line read, retries included', () => {
-  const stack = testStackForDescribe(
+  const stack = useTestStack(
     {
       DXP_TIMEOUT_MS: '1500',
       REQUEST_DEADLINE_MS: '2000',

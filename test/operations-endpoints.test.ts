@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { graphql, startTestStack } from './helpers/app.js';
-import { testStackForDescribe } from './helpers/stack-lifetime.js';
+import { graphql, startTestStack, useTestStack } from './helpers/app.js';
 
 const LINE = `query LineForMetrics { mobileLine(businessId: "PR", msisdn: "16654555678") { __typename } }`;
 
 describe('health and metrics', () => {
-  const stack = testStackForDescribe();
+  const stack = useTestStack();
 
   it('answers /health while live, /health/ready while it can serve, and the upstreams on /health/upstreams', async () => {
     const live = await fetch(`${stack.app.url}/health`);

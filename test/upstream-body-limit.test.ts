@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DXP_PRODUCT_ORDER_ROUTE, startDxpSandbox } from '../src/sandbox/dxp/server.js';
 import { PX_ROUTES, startPxSandbox, type PxSandboxHandle } from '../src/sandbox/px/server.js';
 import type { SandboxFault, SandboxHandle } from '../src/sandbox/sandbox-server.js';
-import { graphql } from './helpers/app.js';
+import { answerOf, graphql, type Outcome } from './helpers/app.js';
 import { MOBILE_LINE, MOBILE_LINES } from './helpers/lines.js';
-import { RCC_DISCLOSURE, disclosureInput, newOrderKey } from './helpers/px-operations.js';
+import { disclose } from './helpers/order-flow.js';
+import { newOrderKey } from './helpers/px-operations.js';
 import { sandboxEnv } from './helpers/sandbox-env.js';
 import { startSubgraphProcess, type SubgraphProcess } from './helpers/subgraph-process.js';
 
@@ -59,8 +60,6 @@ async function peakGrowthDuring<T>(
   }
 }
 
-type Answer = Record<string, unknown> & { __typename: string };
-
 describe('upstream answers beyond UPSTREAM_MAX_BODY_BYTES', () => {
   let dxp: SandboxHandle;
   let px: PxSandboxHandle;
@@ -86,26 +85,10 @@ describe('upstream answers beyond UPSTREAM_MAX_BODY_BYTES', () => {
     console.info(`peak RSS growth per case:\n${figures.join('\n')}`);
   });
 
-  async function line(msisdn: string): Promise<Answer> {
-    const response = await graphql<{ mobileLine: Answer }>(subgraph.graphqlUrl, MOBILE_LINE, {
-      businessId: 'PR',
-      msisdn,
-    });
-    expect(response.body.errors).toBeUndefined();
-    return response.body.data!.mobileLine;
-  }
+  const line = (msisdn: string) => answerOf(subgraph, MOBILE_LINE, { businessId: 'PR', msisdn });
+  const disclosure = () => disclose(subgraph, newOrderKey());
 
-  async function disclosure(): Promise<Answer> {
-    const response = await graphql<{ rccDisclosure: Answer }>(
-      subgraph.graphqlUrl,
-      RCC_DISCLOSURE,
-      disclosureInput(newOrderKey()),
-    );
-    expect(response.body.errors).toBeUndefined();
-    return response.body.data!.rccDisclosure;
-  }
-
-  async function measured(name: string, work: () => Promise<Answer[]>): Promise<Answer[]> {
+  async function measured(name: string, work: () => Promise<Outcome[]>): Promise<Outcome[]> {
     const startedAt = Date.now();
     const { result, base, peak } = await peakGrowthDuring(subgraph, work).catch(
       (error: unknown) => {
@@ -152,7 +135,7 @@ describe('upstream answers beyond UPSTREAM_MAX_BODY_BYTES', () => {
     const sent = dxp.callCount(DXP_PRODUCT_ORDER_ROUTE);
     try {
       const answers = await measured('dxp-ux, ten 50 MB bodies at once', async () => {
-        const response = await graphql<{ mobileLines: Answer[] }>(
+        const response = await graphql<{ mobileLines: Outcome[] }>(
           subgraph.graphqlUrl,
           MOBILE_LINES,
           { businessId: 'PR', msisdns },

@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { startApp, type RunningApp } from '../../src/process/start.js';
 import { loadConfig } from '../../src/process/config.js';
 import { DXP_FIXTURE_LINES } from '../../src/sandbox/dxp/fixtures.js';
@@ -94,6 +94,15 @@ export function useTestStack(
   return usePerSuite('the test stack', () => startTestStack(env, sandboxOptions));
 }
 
+/** A stack of the test's own, for a test that changes it: closed (its logs audited) when that test finishes. */
+export async function startTestStackForTest(
+  ...args: Parameters<typeof startTestStack>
+): Promise<TestStack> {
+  const stack = await startTestStack(...args);
+  onTestFinished(() => stack.close());
+  return stack;
+}
+
 /** Every secret this stack's logs could leak: credentials, the tokens Px granted, the fixture lines. */
 function secretsKnownTo(env: Record<string, string>, px: PxSandboxHandle): KnownSecret[] {
   const configured = (name: string): KnownSecret[] => {
@@ -154,6 +163,7 @@ export async function answerOf<TAnswer = Outcome>(
   variables: Record<string, unknown> = {},
 ): Promise<TAnswer> {
   const response = await graphql<Record<string, TAnswer>>(subgraph.graphqlUrl, query, variables);
+  expect(response.status).toBe(200);
   expect(response.body.errors).toBeUndefined();
   const answers = Object.values(response.body.data ?? {});
   if (answers.length !== 1) {
