@@ -1,8 +1,8 @@
 import { Trace } from '@apollo/usage-reporting-protobuf';
 import { compileQuery } from 'graphql-jit';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { exampleOperationNames, readExampleOperation } from './federation/example-operations.js';
-import { startTestStack, type TestStack } from './helpers/app.js';
+import { useTestStack, type TestStack } from './helpers/app.js';
 import { MOBILE_LINE, MOBILE_LINE_ENTITIES } from './helpers/lines.js';
 
 /**
@@ -68,17 +68,10 @@ async function post(
 }
 
 describe('compiled execution answers as graphql-js does', () => {
-  let jit: TestStack;
-  let graphqlJs: TestStack;
-  beforeAll(async () => {
-    const env = { ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' };
-    [jit, graphqlJs] = await Promise.all([
-      // Compiled from the first request, so that every request here runs compiled.
-      startTestStack({ ...env, GRAPHQL_JIT_COMPILE_AFTER: '0' }),
-      startTestStack({ ...env, GRAPHQL_EXECUTOR: 'graphql-js' }),
-    ]);
-  });
-  afterAll(() => Promise.all([jit.close(), graphqlJs.close()]));
+  const env = { ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' };
+  // Compiled from the first request, so that every request here runs compiled.
+  const jit = useTestStack({ ...env, GRAPHQL_JIT_COMPILE_AFTER: '0' });
+  const graphqlJs = useTestStack({ ...env, GRAPHQL_EXECUTOR: 'graphql-js' });
 
   let sent = 0;
   /** Sends the same request to both, and answers what they both answered. */
@@ -236,11 +229,7 @@ describe('compiled execution answers as graphql-js does', () => {
 });
 
 describe('compiled execution under an ftv1 trace', () => {
-  let stack: TestStack;
-  beforeAll(async () => {
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
-  });
-  afterAll(() => stack.close());
+  const stack = useTestStack({ ADDONS_CACHE_TTL_S: '0', BREAKER_MIN_CALLS: '1000' });
 
   async function traced(query: string, variables: Record<string, unknown>): Promise<Trace> {
     const response = await fetch(stack.graphqlUrl, {

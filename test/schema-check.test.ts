@@ -5,7 +5,7 @@ import {
   currentSubgraphSdl,
   readPublishedSdl,
 } from '../schema/supergraph/published-schema.js';
-import { graphql, startTestStack } from './helpers/app.js';
+import { answerOf, startTestStackForTest } from './helpers/app.js';
 
 /** The SDL with one part replaced; throws when the part is gone, so no case passes vacuously. */
 function edit(sdl: string, part: string | RegExp, replacement: string): string {
@@ -24,21 +24,14 @@ describe('the published subgraph schema (schema/published/ordering-subgraph.grap
   });
 
   it('is what the subgraph serves routers on _service { sdl }', async () => {
-    const stack = await startTestStack();
-    try {
-      const response = await graphql<{ _service: { sdl: string } }>(
-        stack.graphqlUrl,
-        '{ _service { sdl } }',
-      );
-      const served = `${response.body.data?._service.sdl ?? ''}\n`;
-      expect(served).toBe(currentSubgraphSdl());
-      expect(
-        readPublishedSdl() === served,
-        `The published schema is stale: run ${PUBLISH_COMMAND} and commit schema/published/.`,
-      ).toBe(true);
-    } finally {
-      await stack.close();
-    }
+    const stack = await startTestStackForTest();
+    const { sdl } = await answerOf<{ sdl: string }>(stack, '{ _service { sdl } }');
+    const served = `${sdl}\n`;
+    expect(served).toBe(currentSubgraphSdl());
+    expect(
+      readPublishedSdl() === served,
+      `The published schema is stale: run ${PUBLISH_COMMAND} and commit schema/published/.`,
+    ).toBe(true);
   });
 });
 

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DXP_PRODUCT_ORDER_ROUTE } from '../../src/sandbox/dxp/server.js';
-import { graphql, startTestStack, type TestStack } from '../helpers/app.js';
-import {
-  COMPLETE_ORDER,
-  RCC_DISCLOSURE,
-  completeInput,
-  disclosureInput,
-  newOrderKey,
-} from '../helpers/px-operations.js';
+import { graphql, useTestStack } from '../helpers/app.js';
+import { complete, disclose } from '../helpers/order-flow.js';
+import { newOrderKey } from '../helpers/px-operations.js';
 
 /** What a router sends to resolve references of every entity this subgraph owns, in one fetch. */
 const ENTITIES = `query Entities($representations: [_Any!]!) {
@@ -51,7 +46,7 @@ const SEED_LINE = {
 };
 
 describe('_entities for every resolvable entity, batched, null for an unknown key', () => {
-  let stack: TestStack;
+  const stack = useTestStack({ ADDONS_CACHE_TTL_S: '0' });
   const placed = newOrderKey();
   const unknown = newOrderKey();
   let orderNumber: string;
@@ -81,22 +76,13 @@ describe('_entities for every resolvable entity, batched, null for an unknown ke
     }
   }
 
+  // An order taken through this subgraph, so the journal holds it and its disclosure.
   beforeAll(async () => {
-    stack = await startTestStack({ ADDONS_CACHE_TTL_S: '0' });
-    // An order taken through this subgraph, so the journal holds it and its disclosure.
-    const retrieved = await graphql<{ rccDisclosure: { __typename: string } }>(
-      stack.graphqlUrl,
-      RCC_DISCLOSURE,
-      disclosureInput(placed),
-    );
-    expect(retrieved.body.data?.rccDisclosure.__typename).toBe('RccDisclosure');
-    const completed = await graphql<{
-      completeOrder: { __typename: string; order: { orderNumber: string } };
-    }>(stack.graphqlUrl, COMPLETE_ORDER, completeInput(placed));
-    expect(completed.body.data?.completeOrder.__typename).toBe('OrderCompleted');
-    orderNumber = completed.body.data!.completeOrder.order.orderNumber;
+    expect((await disclose(stack, placed)).__typename).toBe('RccDisclosure');
+    const completed = await complete(stack, placed);
+    expect(completed.__typename).toBe('OrderCompleted');
+    orderNumber = (completed['order'] as { orderNumber: string }).orderNumber;
   });
-  afterAll(() => stack.close());
 
   it('resolves Order references from the journal in one read, duplicates once, misses as null', async () => {
     const cost = await costOf([
