@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LINE_FETCH_CONCURRENCY } from '../src/loaders/line-by-key.js';
-import { graphql, type TestStack, useTestStack } from './helpers/app.js';
+import { graphql, useTestStack } from './helpers/app.js';
 import {
   DXP_ROUTE,
   dxpCallsDuring,
@@ -10,7 +10,7 @@ import {
   startRecordedStack,
   type LineResult,
 } from './helpers/lines.js';
-import type { RecordingProxy } from './helpers/recording-proxy.js';
+import { usePerSuite } from './helpers/per-suite.js';
 
 const SEED = { businessId: 'PR', msisdn: '16654555678' };
 
@@ -108,12 +108,10 @@ describe('REQUEST_DEADLINE_MS bounds a line read, retries included', () => {
 });
 
 describe('one operation, many lines', () => {
-  let stack: TestStack;
-  let proxy: RecordingProxy;
-  beforeAll(async () => {
-    ({ stack, proxy } = await startRecordedStack({ ADDONS_CACHE_TTL_S: '0' }));
+  const stack = usePerSuite('the recorded stack', async () => {
+    const { stack: started, proxy } = await startRecordedStack({ ADDONS_CACHE_TTL_S: '0' });
+    return { ...started, dxpProxy: proxy };
   });
-  afterAll(() => stack.close());
 
   it('costs one call for the same line read under several aliases', async () => {
     const { result, calls } = await dxpCallsDuring(stack, () =>
@@ -164,8 +162,8 @@ describe('one operation, many lines', () => {
       const { result, calls } = await dxpCallsDuring(stack, () => queryLines(stack, 'PR', asked));
       expect(result.body.errors).toBeUndefined();
       expect(calls).toBe(25);
-      expect(proxy.maxInFlight()).toBeGreaterThan(1);
-      expect(proxy.maxInFlight()).toBeLessThanOrEqual(LINE_FETCH_CONCURRENCY);
+      expect(stack.dxpProxy.maxInFlight()).toBeGreaterThan(1);
+      expect(stack.dxpProxy.maxInFlight()).toBeLessThanOrEqual(LINE_FETCH_CONCURRENCY);
     } finally {
       stack.dxp.setLatency(0);
     }

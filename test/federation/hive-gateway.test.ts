@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DXP_PRODUCT_ORDER_ROUTE } from '../../src/sandbox/dxp/server.js';
 import { startRecordedStack } from '../helpers/lines.js';
-import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.js';
+import { startOtlpReceiver } from '../helpers/otlp-receiver.js';
 import type { TestStack } from '../helpers/app.js';
-import type { RecordingProxy } from '../helpers/recording-proxy.js';
+import { usePerSuite } from '../helpers/per-suite.js';
 import { completeInput, disclosureInput, newOrderKey } from '../helpers/px-operations.js';
 import { startCatalogSubgraph } from '../../schema/supergraph/catalog-subgraph.js';
 import { startCustomersSubgraph } from '../../schema/supergraph/customers-subgraph.js';
@@ -14,10 +14,8 @@ import {
   PARTNER_HEADER,
   signedToken,
   startHiveGateway,
-  type HiveGateway,
   type HiveGatewayResponse,
 } from './hive-gateway.js';
-import type { RunningSubgraph } from '../../schema/supergraph/subgraph-server.js';
 import { composeExampleSupergraph } from '../../schema/supergraph/supergraph.js';
 
 const ROUTER_SECRET = 'hive-gateway-test-router-secret';
@@ -55,14 +53,33 @@ const pxCallCount = (stack: TestStack) =>
 describe.each(['javascript', 'rust'] as const)(
   'Hive Gateway (%s query planner) serving the composed supergraph, enforcing its directives',
   (planner) => {
-    let stack: TestStack;
-    let dxpProxy: RecordingProxy;
-    let customers: RunningSubgraph;
-    let catalog: RunningSubgraph;
-    let gateway: HiveGateway;
-    let receiver: OtlpReceiver;
     /** The customers subgraph serves this object itself, so a test can change it. */
     const customer = { id: 'C-1', name: 'Ana Rivera', lines: [SEED, UNLIMITED, SEED], orders: [] };
+    // The subgraph traces (to a receiver on loopback), so it continues a trace the gateway passes on.
+    const receiver = usePerSuite('the OTLP receiver', startOtlpReceiver);
+    const stack = usePerSuite('the recorded stack', async () => {
+      const { stack: started, proxy } = await startRecordedStack({
+        ROUTER_SECRET,
+        // Line answers are `private, max-age=60`, so the gateway may keep them.
+        ADDONS_CACHE_TTL_S: '60',
+        PARTNER_HEADER,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      });
+      return { ...started, dxpProxy: proxy };
+    });
+    const customers = usePerSuite('the customers subgraph', () =>
+      startCustomersSubgraph([customer]),
+    );
+    const catalog = usePerSuite('the catalog subgraph', startCatalogSubgraph);
+    const gateway = usePerSuite('the gateway', async () =>
+      startHiveGateway({
+        supergraphSdl: composeExampleSupergraph().supergraphSdl,
+        urls: { ordering: stack.graphqlUrl, customers: customers.url, catalog: catalog.url },
+        routerSecret: ROUTER_SECRET,
+        maxCost: MAX_COST,
+        planner,
+      }),
+    );
 
     /** GraphQL requests the ordering subgraph itself counted. */
     async function orderingRequests(): Promise<number> {
@@ -70,35 +87,8 @@ describe.each(['javascript', 'rust'] as const)(
       return metric.values.reduce((sum, value) => sum + value.value, 0);
     }
 
-    beforeAll(async () => {
-      // The subgraph traces (to a receiver on loopback), so it continues a trace the gateway passes on.
-      receiver = await startOtlpReceiver();
-      ({ stack, proxy: dxpProxy } = await startRecordedStack({
-        ROUTER_SECRET,
-        // Line answers are `private, max-age=60`, so the gateway may keep them.
-        ADDONS_CACHE_TTL_S: '60',
-        PARTNER_HEADER,
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      }));
-      customers = await startCustomersSubgraph([customer]);
-      catalog = await startCatalogSubgraph();
-      gateway = startHiveGateway({
-        supergraphSdl: composeExampleSupergraph().supergraphSdl,
-        urls: { ordering: stack.graphqlUrl, customers: customers.url, catalog: catalog.url },
-        routerSecret: ROUTER_SECRET,
-        maxCost: MAX_COST,
-        planner,
-      });
-    });
-    afterAll(async () => {
-      await gateway.close();
-      await Promise.all([customers.close(), catalog.close()]);
-      await stack.close();
-      await receiver.close();
-    });
-
     it('goes customer → lines → plan and add-ons with one dxp-ux call per distinct line, the correlation id reaching dxp-ux', async () => {
-      const first = dxpProxy.recorded.length;
+      const first = stack.dxpProxy.recorded.length;
       const orderingBefore = await orderingRequests();
       const response = await gateway.execute(
         CUSTOMER_LINES,
@@ -118,7 +108,7 @@ describe.each(['javascript', 'rust'] as const)(
       ]);
       // One _entities batch for the three references.
       expect((await orderingRequests()) - orderingBefore).toBe(1);
-      const toDxp = dxpProxy.recorded.slice(first);
+      const toDxp = stack.dxpProxy.recorded.slice(first);
       expect(toDxp).toHaveLength(2);
       expect(toDxp.map((request) => request.headers['x-correlation-id'])).toEqual([
         'hive-customer-lines',
@@ -128,14 +118,16 @@ describe.each(['javascript', 'rust'] as const)(
 
     it("continues the caller's trace through the gateway and the subgraph to dxp-ux", async () => {
       const traceId = '6cf92f3577b34da6a3ce929d0e0e4738';
-      const first = dxpProxy.recorded.length;
+      const first = stack.dxpProxy.recorded.length;
       const response = await gateway.execute(
         `query { mobileLine(businessId: "PR", msisdn: "${PREPAID.msisdn}") { __typename } }`,
         {},
         { ...bearer(), traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
       );
       expect(response.body.errors).toBeUndefined();
-      const seen = dxpProxy.recorded.slice(first).map(({ headers }) => headers['traceparent']);
+      const seen = stack.dxpProxy.recorded
+        .slice(first)
+        .map(({ headers }) => headers['traceparent']);
       expect(seen).toHaveLength(1);
       expect(String(seen[0]).split('-')[1]).toBe(traceId);
     });
