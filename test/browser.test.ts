@@ -3,12 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../src/graphql/project-root.js';
 import { readExampleOperation } from './federation/example-operations.js';
-import { startTestStack, type TestStack } from './helpers/app.js';
-import { startRecordingProxy, type RecordingProxy } from './helpers/recording-proxy.js';
+import { startTestStack } from './helpers/app.js';
+import { usePerSuite } from './helpers/per-suite.js';
+import { startRecordingProxy } from './helpers/recording-proxy.js';
 
 /**
  * Debian's chromium, headless, loads test/browser/index.html from a loopback
@@ -82,24 +83,26 @@ async function servePage(script: string): Promise<PageServer> {
 }
 
 describe('a browser page on another origin, with Apollo Client and the generated artifacts', () => {
-  let allowed: PageServer;
-  let other: PageServer;
-  let stack: TestStack;
-  let proxy: RecordingProxy;
-  let browser: Browser;
-
-  beforeAll(async () => {
+  /** The page from two origins: one CORS_ORIGINS lists, one it does not. */
+  const pages = usePerSuite('the page servers', async () => {
     const script = await bundlePage();
-    [allowed, other] = await Promise.all([servePage(script), servePage(script)]);
-    stack = await startTestStack({ CORS_ORIGINS: allowed.origin });
-    proxy = await startRecordingProxy(stack.app.url);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const [allowed, other] = await Promise.all([servePage(script), servePage(script)]);
+    return {
+      allowed,
+      other,
+      close: async () => {
+        await Promise.all([allowed.close(), other.close()]);
+      },
+    };
   });
-  afterAll(async () => {
-    await browser.close();
-    await Promise.all([proxy.close(), allowed.close(), other.close()]);
-    await stack.close();
-  });
+  // The allowed origin's port is known once its server listens: hence not useTestStack(env).
+  const stack = usePerSuite('the test stack', () =>
+    startTestStack({ CORS_ORIGINS: pages.allowed.origin }),
+  );
+  const proxy = usePerSuite('the recording proxy', () => startRecordingProxy(stack.app.url));
+  const browser = usePerSuite('the browser', () =>
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+  );
 
   /** Opens the page from `origin` and waits for it to finish; returns what it shows and logs. */
   async function openPage(origin: string) {
@@ -123,7 +126,7 @@ describe('a browser page on another origin, with Apollo Client and the generated
 
   it('passes the preflight, shows the line with its own prices and renders a typed error', async () => {
     proxy.recorded.length = 0;
-    const shown = await openPage(allowed.origin);
+    const shown = await openPage(pages.allowed.origin);
     expect(shown).toEqual({
       state: 'done',
       line: 'Liberty U-Pick Mobile Plus; PR_B2C_Liberty_Home_Roadside_Assistance 7.99; PR_B2C_Mobile_IntRmg_Voice 0.00; PR_B2C_Mobile_Pospaid_International_Calling_Voice 15.00',
@@ -132,14 +135,14 @@ describe('a browser page on another origin, with Apollo Client and the generated
     });
     const preflights = proxy.recorded.filter((request) => request.method === 'OPTIONS');
     expect(preflights.length).toBeGreaterThan(0);
-    expect(preflights[0]?.headers['origin']).toBe(allowed.origin);
+    expect(preflights[0]?.headers['origin']).toBe(pages.allowed.origin);
     expect(preflights[0]?.headers['access-control-request-method']).toBe('POST');
     expect(proxy.recorded.filter((request) => request.method === 'POST')).toHaveLength(2);
   });
 
   it('is refused by the browser from an origin CORS_ORIGINS does not list', async () => {
     proxy.recorded.length = 0;
-    const shown = await openPage(other.origin);
+    const shown = await openPage(pages.other.origin);
     expect(shown.state).toMatch(/^failed: /);
     expect(shown.line).toBe('loading');
     expect(proxy.recorded.filter((request) => request.method === 'POST')).toHaveLength(0);
