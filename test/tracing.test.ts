@@ -1,18 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDxpSandbox } from '../src/sandbox/dxp/server.js';
-import { startPxSandbox } from '../src/sandbox/px/server.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { graphql, startTestStack, untilReady, type TestStack } from './helpers/app.js';
 import { MOBILE_LINE } from './helpers/lines.js';
 import {
   SPAN_KIND_CLIENT,
   SPAN_KIND_SERVER,
   startOtlpReceiver,
-  type OtlpReceiver,
   type ReceivedSpan,
 } from './helpers/otlp-receiver.js';
 import { RCC_DISCLOSURE, disclosureInput, newOrderKey } from './helpers/px-operations.js';
+import { usePerSuite } from './helpers/per-suite.js';
 import { startRecordingProxy, type RecordingProxy } from './helpers/recording-proxy.js';
 import { REDIS_AVAILABLE, startRedisServer, type RedisServer } from './helpers/redis-server.js';
+import { startSandboxes } from './helpers/sandbox-env.js';
 
 const SEED = { businessId: 'PR', msisdn: '16654555678' };
 const CALLER_SPAN = '00f067aa0ba902b7';
@@ -32,7 +31,7 @@ function traceIdsSeenBy(proxy: RecordingProxy): (string | undefined)[] {
 }
 
 describe('OpenTelemetry, configured by OTEL_EXPORTER_OTLP_ENDPOINT', () => {
-  let receiver: OtlpReceiver;
+  const receiver = usePerSuite('the OTLP receiver', startOtlpReceiver);
   let dxpProxy: RecordingProxy;
   let pxProxy: RecordingProxy;
   let redis: RedisServer | null;
@@ -41,11 +40,10 @@ describe('OpenTelemetry, configured by OTEL_EXPORTER_OTLP_ENDPOINT', () => {
 
   // The requests run once; the stack closes before the tests look, which flushes every span.
   beforeAll(async () => {
-    receiver = await startOtlpReceiver();
     redis = await startRedisServer();
-    const [dxp, px] = await Promise.all([startDxpSandbox(), startPxSandbox()]);
-    dxpProxy = await startRecordingProxy(dxp.url);
-    pxProxy = await startRecordingProxy(px.url);
+    const sandboxes = await startSandboxes();
+    dxpProxy = await startRecordingProxy(sandboxes.dxp.url);
+    pxProxy = await startRecordingProxy(sandboxes.px.url);
     stack = await startTestStack(
       {
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
@@ -55,7 +53,7 @@ describe('OpenTelemetry, configured by OTEL_EXPORTER_OTLP_ENDPOINT', () => {
         PX_TOKEN_URL: `${pxProxy.url}/oauth/token`,
         ...(redis === null ? {} : { REDIS_URL: redis.url }),
       },
-      { shared: { dxp, px } },
+      { shared: sandboxes },
     );
     try {
       // The line cache skips Redis until the connection is ready: wait, so the read is traced.
@@ -73,13 +71,10 @@ describe('OpenTelemetry, configured by OTEL_EXPORTER_OTLP_ENDPOINT', () => {
       expect(disclosure.body.errors).toBeUndefined();
     } finally {
       await stack.close();
-      await Promise.all([dxpProxy.close(), pxProxy.close(), dxp.close(), px.close()]);
+      await Promise.all([dxpProxy.close(), pxProxy.close(), sandboxes.close()]);
       await redis?.stop();
     }
     spans = receiver.spans();
-  });
-  afterAll(async () => {
-    await receiver.close();
   });
 
   it("exports a server span per operation that continues the caller's traceparent, named after the operation", () => {
