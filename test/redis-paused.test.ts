@@ -1,13 +1,11 @@
 import { PX_ROUTES } from '../src/sandbox/px/server.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, assert, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startDxpSandbox } from '../src/sandbox/dxp/server.js';
-import { startPxSandbox } from '../src/sandbox/px/server.js';
-import { graphql, startTestStack, type TestStack } from './helpers/app.js';
+import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
+import { graphql, startTestStack, untilReady, type TestStack } from './helpers/app.js';
 import { dxpCallsDuring, queryLine } from './helpers/lines.js';
 import { COMPLETE_ORDER, ORDER, completeInput, newOrderKey } from './helpers/px-operations.js';
 import { REDIS_AVAILABLE, startRedisServer, type RedisServer } from './helpers/redis-server.js';
-import { sandboxEnv } from './helpers/sandbox-env.js';
+import { useSandboxes } from './helpers/sandbox-env.js';
 import { startSubgraphProcess } from './helpers/subgraph-process.js';
 
 const SEED = { businessId: 'PR', msisdn: '16654555678' };
@@ -19,15 +17,8 @@ async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number
   return { result, ms: performance.now() - startedAt };
 }
 
-async function untilReady(origin: string): Promise<void> {
-  // Ready once the Redis connection is up, which may follow the listening by a moment.
-  await vi.waitFor(
-    async () => {
-      expect((await fetch(`${origin}/health/ready`)).status).toBe(200);
-    },
-    { timeout: 10_000, interval: 100 },
-  );
-}
+/** How long the Redis connection may take to be up after the listening. */
+const READY_WITHIN_MS = 10_000;
 
 // Redis paused with SIGSTOP keeps its port and its connections, and answers nothing: the
 // connection still looks up, so only a time limit on each command can tell.
@@ -39,7 +30,7 @@ describe.skipIf(!REDIS_AVAILABLE)('the subgraph while its Redis is paused', () =
     assert(started, 'redis-server is on PATH but did not start');
     redis = started;
     stack = await startTestStack({ REDIS_URL: redis.url, ADDONS_CACHE_TTL_S: '60' });
-    await untilReady(stack.app.url);
+    await untilReady(stack.app, READY_WITHIN_MS);
   });
   afterAll(async () => {
     redis.resume();
@@ -108,19 +99,16 @@ describe.skipIf(!REDIS_AVAILABLE)('the subgraph while its Redis is paused', () =
 });
 
 describe.skipIf(!REDIS_AVAILABLE)('the subgraph process with its Redis paused', () => {
+  const sandboxes = useSandboxes();
   it(
     'exits 0 promptly on SIGTERM, its request in flight answered',
     { timeout: 60_000 },
     async () => {
       const redis = await startRedisServer();
       assert(redis, 'redis-server is on PATH but did not start');
-      const [dxp, px] = await Promise.all([startDxpSandbox(), startPxSandbox()]);
       try {
-        const subgraph = await startSubgraphProcess({
-          ...sandboxEnv(dxp, px),
-          REDIS_URL: redis.url,
-        });
-        await untilReady(subgraph.url);
+        const subgraph = await startSubgraphProcess({ ...sandboxes.env(), REDIS_URL: redis.url });
+        await untilReady(subgraph, READY_WITHIN_MS);
         redis.pause();
         // A request in flight when the signal comes, waiting on the paused Redis.
         const inFlight = graphql(
@@ -141,7 +129,7 @@ describe.skipIf(!REDIS_AVAILABLE)('the subgraph process with its Redis paused', 
         expect((await inFlight).body.data?.['mobileLine']).toEqual({ __typename: 'MobileLine' });
       } finally {
         redis.resume();
-        await Promise.all([redis.stop(), dxp.close(), px.close()]);
+        await redis.stop();
       }
     },
   );

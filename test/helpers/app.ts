@@ -176,8 +176,9 @@ export async function answerOf<TAnswer = Outcome>(
  * Waits (at most `timeoutMs`) until the app's /health/ready answers 200: with
  * REDIS_URL, until its Redis connection is ready. The line cache skips Redis
  * while it connects, so a test that counts Redis work waits for it first.
+ * `app` is anything serving at its origin `url`: a running app, a process.
  */
-export async function untilReady(app: RunningApp, timeoutMs = 5_000): Promise<void> {
+export async function untilReady(app: { url: string }, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const response = await fetch(`${app.url}/health/ready`);
