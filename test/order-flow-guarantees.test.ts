@@ -1,7 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { PX_ROUTES } from '../src/sandbox/px/server.js';
-import { startTestStack, useTestStack, type Outcome, type TestStack } from './helpers/app.js';
+import {
+  startTestStackForTest,
+  useTestStack,
+  type Outcome,
+  type TestStack,
+} from './helpers/app.js';
 import {
   complete,
   disclose,
@@ -166,6 +171,13 @@ describe('duplicate completions across a slow submission', () => {
     PX_TIMEOUT_MS: String(PX_TIMEOUT_MS),
   });
 
+  /** A recording proxy in front of `owner`'s Px, closed when the test finishes (before `owner`). */
+  async function proxyInFrontOfPx(owner: TestStack): Promise<RecordingProxy> {
+    const proxy = await startRecordingProxy(owner.px.url);
+    onTestFinished(() => proxy.close());
+    return proxy;
+  }
+
   async function fireDuplicates(replicas: TestStack[], proxy: RecordingProxy) {
     const [first] = replicas;
     const key = newOrderKey();
@@ -187,36 +199,25 @@ describe('duplicate completions across a slow submission', () => {
   }
 
   it('on one process: one submission, never two in flight', async () => {
-    const first = await startTestStack();
-    const proxy = await startRecordingProxy(first.px.url);
-    const stack = await startTestStack(env(proxy), { shared: first });
-    try {
-      await fireDuplicates([stack], proxy);
-    } finally {
-      await stack.close();
-      await proxy.close();
-      await first.close();
-    }
+    // Closed in reverse: the stack, the proxy, then the first stack with the sandboxes it owns.
+    const first = await startTestStackForTest();
+    const proxy = await proxyInFrontOfPx(first);
+    const stack = await startTestStackForTest(env(proxy), { shared: first });
+    await fireDuplicates([stack], proxy);
   }, 30_000);
 
   describe.skipIf(!REDIS_AVAILABLE)('on two replicas sharing Redis', () => {
     const redis = useRedisServer();
     it('one submission, never two in flight', async () => {
-      const owner = await startTestStack();
-      const proxy = await startRecordingProxy(owner.px.url);
+      const owner = await startTestStackForTest();
+      const proxy = await proxyInFrontOfPx(owner);
       const shared = { shared: owner };
       const withRedis = { ...env(proxy), REDIS_URL: redis.url() };
       const replicas = [
-        await startTestStack(withRedis, shared),
-        await startTestStack(withRedis, shared),
+        await startTestStackForTest(withRedis, shared),
+        await startTestStackForTest(withRedis, shared),
       ];
-      try {
-        await fireDuplicates(replicas, proxy);
-      } finally {
-        await Promise.all(replicas.map((replica) => replica.close()));
-        await proxy.close();
-        await owner.close();
-      }
+      await fireDuplicates(replicas, proxy);
     }, 30_000);
   });
 });
